@@ -1,0 +1,204 @@
+package dev.jasyncio;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * asyncio's module-level functions. Use with {@code import static dev.jasyncio.Asyncio.*}.
+ */
+public final class Asyncio {
+    private Asyncio() {}
+
+    // ---- runners ---------------------------------------------------------------------------
+
+    /**
+     * Runs {@code main} as the first task of a new event loop and returns its result; rethrows its
+     * exception. Afterwards, tasks still pending are cancelled and awaited (their errors reported),
+     * the default executor is shut down and the loop is closed. Cannot be called from a running loop.
+     */
+    public static <T> T run(Awaitable<T> main) throws Exception {
+        return run(main, RunOptions.defaults());
+    }
+
+    public static void run(AsyncRunnable main) throws Exception {
+        run(main.asAwaitable(), RunOptions.defaults());
+    }
+
+    public static void run(AsyncRunnable main, RunOptions options) throws Exception {
+        run(main.asAwaitable(), options);
+    }
+
+    public static <T> T run(Awaitable<T> main, RunOptions options) throws Exception {
+        Objects.requireNonNull(main, "main");
+        if (EventLoop.runningOrNull() != null) {
+            throw new IllegalStateException("Asyncio.run() cannot be called from a running event loop");
+        }
+        EventLoop loop = options.newLoop();
+        try {
+            return loop.runUntilComplete(loop.createTask(main));
+        } finally {
+            try {
+                cancelAllTasks(loop);
+                loop.runUntilComplete(() -> {
+                    loop.shutdownDefaultExecutor();
+                    return null;
+                });
+            } finally {
+                loop.close();
+            }
+        }
+    }
+
+    private static void cancelAllTasks(EventLoop loop) throws Exception {
+        Set<Task<?>> leftovers = loop.pendingTasks();
+        if (leftovers.isEmpty()) return;
+        for (Task<?> t : leftovers) t.cancel();
+        loop.runUntilComplete(() -> {
+            for (Task<?> t : leftovers) {
+                try {
+                    t.await();
+                } catch (Throwable ignored) {
+                    // inspected below, like gather(return_exceptions=True)
+                }
+            }
+            return null;
+        });
+        for (Task<?> t : leftovers) {
+            if (t.cancelled()) continue;
+            Throwable e = t.exception();
+            if (e != null) {
+                loop.callExceptionHandler(new ErrorContext("unhandled exception during Asyncio.run() shutdown",
+                        e, t, t, null, null, null));
+            }
+        }
+    }
+
+    // ---- time --------------------------------------------------------------------------------
+
+    /**
+     * Suspends the current task for {@code seconds} (loop time). Zero or less yields for exactly
+     * one loop iteration. NaN is rejected.
+     */
+    public static void sleep(double seconds) {
+        sleep(seconds, null);
+    }
+
+    /** {@link #sleep(double)}, then returns {@code result}. */
+    public static <T> T sleep(double seconds, T result) {
+        if (Double.isNaN(seconds)) throw new IllegalArgumentException("Invalid delay: NaN (not a number)");
+        Task<?> task = Task.currentOrThrow("sleep()");
+        if (seconds <= 0) {
+            task.yieldOnce();
+            return result;
+        }
+        EventLoop loop = task.loop;
+        Future<T> f = loop.createFuture();
+        TimerHandle timer = loop.callLater(seconds, () -> {
+            if (!f.done()) f.setResult(result);
+        });
+        try {
+            return task.suspendOn(f);
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    public static void sleep(Duration d) {
+        sleep(d.toNanos() / 1e9, null);
+    }
+
+    // ---- tasks ----------------------------------------------------------------------------------
+
+    /** Schedules {@code coro} as a task of the running loop. */
+    public static <T> Task<T> createTask(Awaitable<T> coro) {
+        return EventLoop.runningLoop("createTask()").createTask(coro, null);
+    }
+
+    public static <T> Task<T> createTask(Awaitable<T> coro, String name) {
+        return EventLoop.runningLoop("createTask()").createTask(coro, name);
+    }
+
+    public static Task<Void> createTask(AsyncRunnable coro) {
+        return EventLoop.runningLoop("createTask()").createTask(coro, null);
+    }
+
+    public static Task<Void> createTask(AsyncRunnable coro, String name) {
+        return EventLoop.runningLoop("createTask()").createTask(coro, name);
+    }
+
+    /** The task running in this thread, or null (in a callback, or outside any loop). */
+    public static Task<?> currentTask() {
+        return Task.current();
+    }
+
+    /** The running loop's tasks that are not done. */
+    public static Set<Task<?>> allTasks() {
+        return EventLoop.runningLoop("allTasks()").pendingTasks();
+    }
+
+    /** The loop running in this thread; fails outside of one. */
+    public static EventLoop getRunningLoop() {
+        return EventLoop.runningLoop("getRunningLoop()");
+    }
+
+    public static EventLoop newEventLoop() {
+        return new EventLoop();
+    }
+
+    // ---- threads --------------------------------------------------------------------------------
+
+    /**
+     * Runs {@code blocking} on the loop's default executor (platform threads, never the loop) and
+     * suspends the current task until it returns; rethrows what it throws.
+     */
+    public static <T> T toThread(Callable<T> blocking) throws Exception {
+        return EventLoop.runningLoop("toThread()").runInExecutor(null, blocking).await();
+    }
+
+    /**
+     * Submits {@code coro} to {@code loop} from any other thread and returns a future of its result.
+     * Cancelling that future cancels the task.
+     */
+    public static <T> CompletableFuture<T> runCoroutineThreadsafe(Awaitable<T> coro, EventLoop loop) {
+        Objects.requireNonNull(coro, "coro");
+        AtomicReference<Task<T>> task = new AtomicReference<>();
+        CompletableFuture<T> result = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
+                if (cancelled) {
+                    loop.callSoonThreadsafe(() -> {
+                        Task<T> t = task.get();
+                        if (t != null) t.cancel();
+                    });
+                }
+                return cancelled;
+            }
+        };
+        loop.callSoonThreadsafe(() -> {
+            if (result.isDone()) return;
+            Task<T> t;
+            try {
+                t = loop.createTask(coro);
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+                throw e;
+            }
+            task.set(t);
+            t.addDoneCallback(done -> {
+                if (done.cancelled()) {
+                    result.cancel(false);
+                    return;
+                }
+                Throwable e = done.exception();
+                if (e != null) result.completeExceptionally(e);
+                else result.complete(done.resultOrThrow());
+            });
+        });
+        return result;
+    }
+}

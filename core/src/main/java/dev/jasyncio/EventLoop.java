@@ -1,0 +1,661 @@
+package dev.jasyncio;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.Selector;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import dev.jasyncio.internal.Carrier;
+import dev.jasyncio.internal.Throwables;
+
+/**
+ * asyncio's event loop: a FIFO ready queue, a timer heap and a selector, driven one iteration at
+ * a time exactly like asyncio's {@code _run_once}.
+ *
+ * <p>The loop runs on the thread that calls {@link #runForever()} or {@link #runUntilComplete}:
+ * that platform thread becomes the carrier of the loop's virtual threads. The loop's own logic
+ * (running callbacks, moving timers) runs in one of them, the driver; each task is another. Only
+ * {@link #callSoonThreadsafe} may be called from other threads while the loop runs.
+ */
+public class EventLoop implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.jasyncio");
+    private static final long ORIGIN = System.nanoTime();
+    /** Errors unobserved at completion are reported once they stay unretrieved this long (loop time). */
+    static final double UNRETRIEVED_GRACE = 1.0;
+
+    /** The task (or, in the driver, the loop) the calling virtual thread belongs to. */
+    static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
+
+    private final Selector selector;
+    final Carrier carrier;
+    private final ArrayDeque<Handle> ready = new ArrayDeque<>(256);
+    private final TimerQueue timers = new TimerQueue();
+    private final ConcurrentLinkedQueue<Handle> threadsafe = new ConcurrentLinkedQueue<>();
+    private long timerSeq;
+
+    private final boolean virtualClock;
+    private double virtualNow;
+
+    private volatile boolean running;
+    private volatile boolean closed;
+    private boolean stopping;
+    private Throwable driverFailure;
+
+    boolean debug;
+    private double slowCallbackDuration = 0.1;
+    private ExceptionHandler exceptionHandler;
+
+    /** Set when a task was released this iteration and has not run yet; see {@link #runReady}. */
+    boolean resumePending;
+    /** Tasks between a resumption and their next await: running, or blocked in a JDK call. */
+    int activeSteps;
+    /** Jobs handed to an executor by {@link #runInExecutor} whose results have not come back. */
+    private int executorJobs;
+
+    private Task<?> pendingHead;          // every task not yet done, so none is ever lost
+    private int pendingCount;
+    private final ArrayDeque<Future<?>> unobserved = new ArrayDeque<>();  // failed with no callback
+    private final ArrayDeque<Double> unobservedSince = new ArrayDeque<>();
+    private final List<Future<?>> observedFailures = new ArrayList<>();   // failed, had callbacks
+    private int observedCompactAt = 64;
+
+    private ExecutorService defaultExecutor;
+
+    public EventLoop() {
+        this(RunOptions.defaults());
+    }
+
+    public EventLoop(RunOptions options) {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        try {
+            carrier = new Carrier(selector);
+        } catch (RuntimeException e) {
+            closeQuietly(selector);
+            throw e;
+        }
+        virtualClock = options.isVirtualClock();
+        debug = options.debug();
+    }
+
+    // ---- which loop is this thread in ------------------------------------------------------
+
+    static EventLoop runningOrNull() {
+        Object c = CURRENT.get();
+        if (c instanceof Task<?> t) return t.loop;
+        return (EventLoop) c;
+    }
+
+    static EventLoop runningLoop(String what) {
+        EventLoop loop = runningOrNull();
+        if (loop == null) throw new IllegalStateException(what + ": no running event loop");
+        return loop;
+    }
+
+    /** Raises when a method that is not thread-safe is called from outside the running loop. */
+    void checkThread(String what) {
+        if (running && !carrier.inCarrier()) {
+            throw new IllegalStateException("Non-thread-safe operation " + what
+                    + " invoked on an event loop other than the current one; use callSoonThreadsafe");
+        }
+    }
+
+    private void checkClosed() {
+        if (closed) throw new IllegalStateException("Event loop is closed");
+    }
+
+    // ---- running and stopping --------------------------------------------------------------
+
+    /** Runs until {@link #stop()} is called. */
+    public void runForever() {
+        checkClosed();
+        checkNotRunning();
+        if (Thread.currentThread().isVirtual()) {
+            runOnPlatformThread();
+            return;
+        }
+        Thread driver = carrier.newThread(this::drive);
+        driver.setName("jasyncio-loop");
+        running = true;
+        try {
+            carrier.carry(driver);
+        } finally {
+            running = false;
+            stopping = false;
+        }
+        Throwable failure = driverFailure;
+        if (failure != null) {
+            driverFailure = null;
+            throw Throwables.sneaky(failure);
+        }
+    }
+
+    private void checkNotRunning() {
+        if (running) throw new IllegalStateException("This event loop is already running");
+        if (runningOrNull() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running");
+        }
+    }
+
+    /** A virtual thread cannot carry other virtual threads, so a platform thread runs the loop for it. */
+    private void runOnPlatformThread() {
+        Throwable[] failure = new Throwable[1];
+        Thread t = Thread.ofPlatform().name("jasyncio-carrier").start(() -> {
+            try {
+                runForever();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            callSoonThreadsafe(this::stop);
+            throw new IllegalStateException("interrupted while the loop ran", e);
+        }
+        if (failure[0] != null) throw Throwables.sneaky(failure[0]);
+    }
+
+    /** Runs until {@code aw} (wrapped in a task unless it is a future) is done; returns its result. */
+    public <T> T runUntilComplete(Awaitable<T> aw) throws Exception {
+        checkClosed();
+        checkNotRunning();
+        Future<T> f = ensureFuture(aw);
+        Consumer<Future<T>> stopper = done -> stop();
+        f.addDoneCallback(stopper);
+        try {
+            runForever();
+        } finally {
+            f.removeDoneCallback(stopper);
+        }
+        if (!f.done()) throw new IllegalStateException("Event loop stopped before Future completed.");
+        return f.result();
+    }
+
+    private <T> Future<T> ensureFuture(Awaitable<T> aw) {
+        Objects.requireNonNull(aw, "awaitable");
+        if (aw instanceof Future<T> f) {
+            if (f.loop != this) throw new IllegalArgumentException("The future belongs to a different loop than the one specified");
+            return f;
+        }
+        return createTask(aw);
+    }
+
+    /** Stops after the current iteration; callbacks already scheduled run first. */
+    public void stop() {
+        stopping = true;
+        carrier.poke();
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes the loop: drops pending callbacks, reports tasks still pending and exceptions never
+     * retrieved, shuts the default executor down without waiting. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (running) throw new IllegalStateException("Cannot close a running event loop");
+        if (closed) return;
+        closed = true;
+        ready.clear();
+        timers.clear();
+        threadsafe.clear();
+        for (Task<?> t : pendingTasks()) {
+            callExceptionHandler(ErrorContext.ofFuture("Task was destroyed but it is pending!", null, t));
+        }
+        reportUnretrieved(Double.POSITIVE_INFINITY);
+        carrier.discard();
+        if (defaultExecutor != null) defaultExecutor.shutdown();
+        closeQuietly(selector);
+    }
+
+    private static void closeQuietly(Selector s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing useful to do: the loop is going away
+        }
+    }
+
+    // ---- one iteration -----------------------------------------------------------------------
+
+    private void drive() {
+        CURRENT.set(this);
+        try {
+            do {
+                runOnce();
+            } while (!stopping);
+        } catch (Throwable t) {
+            driverFailure = t;
+        }
+    }
+
+    /**
+     * asyncio's {@code _run_once}: poll I/O (without blocking if anything is ready), move due
+     * timers to the ready queue, then run exactly the handles that are ready now; handles added
+     * meanwhile wait for the next iteration.
+     */
+    private void runOnce() {
+        carrier.clearDriverWake();
+        boolean busy = !ready.isEmpty() || stopping || !threadsafe.isEmpty();
+        TimerHandle next = timers.peek();
+        if (busy) {
+            pollIoNow();
+        } else if (virtualClock && next != null && canJump()) {
+            pollIoNow();
+            if (selector.selectedKeys().isEmpty()) virtualNow = Math.max(virtualNow, next.when);
+        } else if (virtualClock || next == null) {
+            carrier.awaitIo(Long.MAX_VALUE);
+        } else {
+            double wait = next.when - time();
+            if (wait <= 0) pollIoNow();
+            else carrier.awaitIo(System.nanoTime() + (long) Math.min(wait * 1e9, Long.MAX_VALUE / 4));
+        }
+        drainThreadsafe();
+        double end = time();
+        while ((next = timers.peek()) != null && next.when <= end) {
+            timers.poll();
+            ready.addLast(next);
+        }
+        runReady(ready.size());
+        if (!unobserved.isEmpty()) reportUnretrieved(time() - UNRETRIEVED_GRACE);
+    }
+
+    /** The virtual clock jumps only when nothing can happen without it: no task mid-step, no job out. */
+    private boolean canJump() {
+        return activeSteps == 0 && executorJobs == 0 && carrier.quiescent();
+    }
+
+    private void pollIoNow() {
+        if (selector.keys().isEmpty()) return;
+        try {
+            selector.selectNow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void drainThreadsafe() {
+        Handle h;
+        while ((h = threadsafe.poll()) != null) ready.addLast(h);
+    }
+
+    /**
+     * Runs {@code n} ready handles in order. A task step only unparks the task's thread; the
+     * driver then yields so released tasks run, in order, before the next callback. Consecutive
+     * task steps are released together and share one yield.
+     */
+    private void runReady(int n) {
+        for (int i = 0; i < n; i++) {
+            Handle h = ready.pollFirst();
+            if (h.cancelled) continue;
+            if (resumePending && !h.resumesTask()) letTasksRun();
+            runHandle(h);
+        }
+        if (resumePending) letTasksRun();
+    }
+
+    private void letTasksRun() {
+        resumePending = false;
+        Thread.yield();
+    }
+
+    private void runHandle(Handle h) {
+        if (h.resumesTask()) {
+            h.run();
+            return;
+        }
+        long start = debug ? System.nanoTime() : 0;
+        try {
+            h.run();
+        } catch (Throwable e) {
+            callExceptionHandler(ErrorContext.ofHandle("Exception in callback " + h, e, h));
+        }
+        if (debug) {
+            double took = (System.nanoTime() - start) / 1e9;
+            if (took >= slowCallbackDuration) {
+                LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", h, took));
+            }
+        }
+    }
+
+    void checkSlowStep(Task<?> task, long nanos) {
+        double took = nanos / 1e9;
+        if (took >= slowCallbackDuration) {
+            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", task, took));
+        }
+    }
+
+    // ---- scheduling ----------------------------------------------------------------------------
+
+    /** Schedules {@code callback} to run in the next iteration, after those already scheduled. */
+    public Handle callSoon(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        Handle h = new Handle(callback);
+        enqueue(h);
+        return h;
+    }
+
+    void enqueue(Handle h) {
+        checkClosed();
+        checkThread("callSoon()");
+        ready.addLast(h);
+        carrier.poke();
+    }
+
+    /** Schedules a future's done-callback; a task's wakeup is scheduled as the task's own step. */
+    <T> void scheduleCallback(Consumer<? super Future<T>> cb, Future<T> f) {
+        if (cb instanceof Handle step) enqueue(step);
+        else enqueue(new Handle(() -> cb.accept(f)));
+    }
+
+    /** The only method that is safe to call from any thread; wakes the loop if it sleeps. */
+    public Handle callSoonThreadsafe(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        Handle h = new Handle(callback);
+        threadsafe.add(h);
+        carrier.wakeDriver();
+        return h;
+    }
+
+    public TimerHandle callLater(double delay, Runnable callback) {
+        if (Double.isNaN(delay)) throw new IllegalArgumentException("delay must not be NaN");
+        return callAt(time() + delay, callback);
+    }
+
+    public TimerHandle callAt(double when, Runnable callback) {
+        if (Double.isNaN(when)) throw new IllegalArgumentException("when must not be NaN");
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        checkThread("callAt()");
+        TimerHandle h = new TimerHandle(this, when, timerSeq++, callback);
+        timers.add(h);
+        carrier.poke();
+        return h;
+    }
+
+    void timerCancelled(TimerHandle h) {
+        timers.remove(h);
+    }
+
+    /** Seconds on the loop's monotonic clock (virtual time under the virtual clock). */
+    public double time() {
+        return virtualClock ? virtualNow : (System.nanoTime() - ORIGIN) / 1e9;
+    }
+
+    // ---- futures and tasks -------------------------------------------------------------------
+
+    public <T> Future<T> createFuture() {
+        return new Future<>(this);
+    }
+
+    public <T> Task<T> createTask(Awaitable<T> coro) {
+        return createTask(coro, null);
+    }
+
+    /** Wraps {@code coro} in a task whose first step runs in the next iteration. */
+    public <T> Task<T> createTask(Awaitable<T> coro, String name) {
+        Objects.requireNonNull(coro, "coro");
+        checkClosed();
+        checkThread("createTask()");
+        Task<T> t = new Task<>(this, coro, name);
+        linkPending(t);
+        enqueue(t.firstStep());
+        return t;
+    }
+
+    public Task<Void> createTask(AsyncRunnable coro) {
+        return createTask(coro.asAwaitable(), null);
+    }
+
+    public Task<Void> createTask(AsyncRunnable coro, String name) {
+        return createTask(coro.asAwaitable(), name);
+    }
+
+    private void linkPending(Task<?> t) {
+        t.nextPending = pendingHead;
+        if (pendingHead != null) pendingHead.prevPending = t;
+        pendingHead = t;
+        pendingCount++;
+    }
+
+    void taskDone(Task<?> t) {
+        if (t.prevPending != null) t.prevPending.nextPending = t.nextPending;
+        else pendingHead = t.nextPending;
+        if (t.nextPending != null) t.nextPending.prevPending = t.prevPending;
+        t.prevPending = t.nextPending = null;
+        pendingCount--;
+    }
+
+    /** Every task of this loop that is not done yet, oldest first. */
+    Set<Task<?>> pendingTasks() {
+        List<Task<?>> newestFirst = new ArrayList<>(pendingCount);
+        for (Task<?> t = pendingHead; t != null; t = t.nextPending) newestFirst.add(t);
+        Set<Task<?>> result = new LinkedHashSet<>();
+        for (int i = newestFirst.size() - 1; i >= 0; i--) result.add(newestFirst.get(i));
+        return result;
+    }
+
+    // ---- executors -----------------------------------------------------------------------------
+
+    /**
+     * Runs {@code job} on {@code executor} (null: the loop's default pool of platform threads, never
+     * the loop itself) and returns a future of its result. Cancelling the future interrupts the job.
+     */
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> job) {
+        Objects.requireNonNull(job, "job");
+        checkClosed();
+        checkThread("runInExecutor()");
+        Future<T> f = createFuture();
+        FutureTask<T> work = new FutureTask<>(job) {
+            @Override
+            protected void done() {
+                try {
+                    callSoonThreadsafe(() -> {
+                        executorJobs--;
+                        if (!f.done()) copyOutcome(this, f);
+                    });
+                } catch (IllegalStateException closedMeanwhile) {
+                    // the loop closed while the job ran: nobody can receive the result
+                }
+            }
+        };
+        f.addDoneCallback(done -> {
+            if (done.cancelled()) work.cancel(true);
+        });
+        executorJobs++;
+        try {
+            (executor != null ? executor : defaultExecutor()).execute(work);
+        } catch (RejectedExecutionException e) {
+            executorJobs--;
+            f.setException(e);
+        }
+        return f;
+    }
+
+    private static <T> void copyOutcome(FutureTask<T> work, Future<T> f) {
+        try {
+            f.setResult(work.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+            f.setException(e.getCause());
+        } catch (java.util.concurrent.CancellationException e) {
+            f.cancel();
+        } catch (InterruptedException e) {
+            throw new AssertionError("a done FutureTask does not block", e);
+        }
+    }
+
+    private synchronized ExecutorService defaultExecutor() {
+        if (defaultExecutor == null) {
+            int workers = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(),
+                    Thread.ofPlatform().daemon(true).name("jasyncio-executor-", 0).factory());
+            pool.allowCoreThreadTimeOut(true);
+            defaultExecutor = pool;
+        }
+        return defaultExecutor;
+    }
+
+    /**
+     * Shuts the default executor down and waits, off the loop, for its threads to finish
+     * (asyncio's {@code shutdown_default_executor}). Call it from a task.
+     */
+    public void shutdownDefaultExecutor() throws Exception {
+        ExecutorService pool;
+        synchronized (this) {
+            pool = defaultExecutor;
+        }
+        if (pool == null) return;
+        pool.shutdown();
+        Future<Boolean> finished = createFuture();
+        executorJobs++;
+        Thread.ofPlatform().daemon(true).name("jasyncio-executor-shutdown").start(() -> {
+            boolean ok;
+            try {
+                ok = pool.awaitTermination(300, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                ok = false;
+            }
+            boolean result = ok;
+            callSoonThreadsafe(() -> {
+                executorJobs--;
+                finished.setResult(result);
+            });
+        });
+        if (!finished.await()) {
+            LOG.log(Level.WARNING, "The default executor did not finish joining its threads within 300 seconds.");
+        }
+    }
+
+    // ---- errors ----------------------------------------------------------------------------------
+
+    public void setExceptionHandler(ExceptionHandler handler) {
+        this.exceptionHandler = handler;
+    }
+
+    public ExceptionHandler getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    /** Hands {@code ctx} to the custom handler, or the default one; never throws. */
+    public void callExceptionHandler(ErrorContext ctx) {
+        ExceptionHandler handler = exceptionHandler;
+        if (handler == null) {
+            try {
+                defaultExceptionHandler(ctx);
+            } catch (Throwable e) {
+                LOG.log(Level.ERROR, "Exception in default exception handler", e);
+            }
+            return;
+        }
+        try {
+            handler.handle(this, ctx);
+        } catch (Throwable e) {
+            try {
+                defaultExceptionHandler(new ErrorContext("Unhandled error in exception handler (context: "
+                        + ctx.message() + ")", e, ctx.future(), ctx.task(), ctx.handle(), ctx.protocol(), ctx.transport()));
+            } catch (Throwable again) {
+                LOG.log(Level.ERROR, "Exception in default exception handler while handling an unexpected error in custom exception handler", again);
+            }
+        }
+    }
+
+    /** Logs {@code ctx} through {@link System.Logger} ("dev.jasyncio") at ERROR, with the stack. */
+    public void defaultExceptionHandler(ErrorContext ctx) {
+        StringBuilder sb = new StringBuilder(ctx.message() == null ? "Unhandled exception in event loop" : ctx.message());
+        if (ctx.task() != null) sb.append("\ntask: ").append(ctx.task());
+        else if (ctx.future() != null) sb.append("\nfuture: ").append(ctx.future());
+        if (ctx.handle() != null) sb.append("\nhandle: ").append(ctx.handle());
+        if (ctx.protocol() != null) sb.append("\nprotocol: ").append(ctx.protocol());
+        if (ctx.transport() != null) sb.append("\ntransport: ").append(ctx.transport());
+        LOG.log(Level.ERROR, sb.toString(), ctx.exception());
+    }
+
+    /** Called when a future fails; {@code observed}: it had a done-callback at that moment. */
+    void unretrieved(Future<?> f, boolean observed) {
+        if (observed) {
+            observedFailures.add(f);
+            if (observedFailures.size() >= observedCompactAt) {
+                observedFailures.removeIf(x -> !x.logTraceback);
+                observedCompactAt = Math.max(64, observedFailures.size() * 2);
+            }
+        } else {
+            unobserved.addLast(f);
+            unobservedSince.addLast(time());
+        }
+    }
+
+    /** Reports unobserved failures that completed before {@code cutoff}; at close, everything. */
+    private void reportUnretrieved(double cutoff) {
+        while (!unobserved.isEmpty() && unobservedSince.peekFirst() <= cutoff) {
+            unobservedSince.pollFirst();
+            reportIfUnretrieved(unobserved.pollFirst());
+        }
+        if (cutoff == Double.POSITIVE_INFINITY) {
+            for (Future<?> f : observedFailures) reportIfUnretrieved(f);
+            observedFailures.clear();
+        }
+    }
+
+    private void reportIfUnretrieved(Future<?> f) {
+        if (!f.logTraceback) return;
+        f.logTraceback = false;
+        String what = f instanceof Task<?> ? "Task" : "Future";
+        Throwable e = f.exceptionForReport();
+        callExceptionHandler(ErrorContext.ofFuture(what + " exception was never retrieved", e, f));
+    }
+
+    // ---- debug -------------------------------------------------------------------------------------
+
+    public void setDebug(boolean enabled) {
+        debug = enabled;
+    }
+
+    public boolean getDebug() {
+        return debug;
+    }
+
+    /** Callbacks and task steps taking at least this long are logged in debug mode (default 0.1 s). */
+    public void setSlowCallbackDuration(double seconds) {
+        if (!(seconds >= 0)) throw new IllegalArgumentException("duration must be >= 0: " + seconds);
+        slowCallbackDuration = seconds;
+    }
+
+    public double getSlowCallbackDuration() {
+        return slowCallbackDuration;
+    }
+
+    @Override
+    public String toString() {
+        return "<EventLoop running=" + running + " closed=" + closed + " debug=" + debug + ">";
+    }
+}

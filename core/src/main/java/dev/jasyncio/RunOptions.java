@@ -1,0 +1,64 @@
+package dev.jasyncio;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * How {@link Asyncio#run(Awaitable, RunOptions)} builds its loop: debug mode, the virtual clock,
+ * or a loop factory of your own. Immutable; each {@code with} method returns a copy.
+ */
+public final class RunOptions {
+    private final boolean debug;
+    private final boolean virtualClock;
+    private final Function<RunOptions, EventLoop> loopFactory;
+
+    private RunOptions(boolean debug, boolean virtualClock, Function<RunOptions, EventLoop> loopFactory) {
+        this.debug = debug;
+        this.virtualClock = virtualClock;
+        this.loopFactory = loopFactory;
+    }
+
+    /** Real clock; debug mode if the JASYNCIO_DEBUG environment variable or -Djasyncio.debug is set. */
+    public static RunOptions defaults() {
+        return new RunOptions(debugFromEnvironment(), false, EventLoop::new);
+    }
+
+    /**
+     * A clock that jumps to the next timer whenever every task is waiting and nothing is ready, so
+     * {@code sleep(3600)} returns at once with {@code loop.time()} advanced by exactly 3600.
+     */
+    public static RunOptions virtualClock() {
+        return defaults().withVirtualClock(true);
+    }
+
+    public RunOptions debug(boolean on) {
+        return new RunOptions(on, virtualClock, loopFactory);
+    }
+
+    public RunOptions withVirtualClock(boolean on) {
+        return new RunOptions(debug, on, loopFactory);
+    }
+
+    /** Builds the loop with {@code factory}, which receives these options. */
+    public RunOptions withLoopFactory(Function<RunOptions, EventLoop> factory) {
+        return new RunOptions(debug, virtualClock, Objects.requireNonNull(factory));
+    }
+
+    public boolean debug() {
+        return debug;
+    }
+
+    public boolean isVirtualClock() {
+        return virtualClock;
+    }
+
+    EventLoop newLoop() {
+        return loopFactory.apply(this);
+    }
+
+    static boolean debugFromEnvironment() {
+        String env = System.getenv("JASYNCIO_DEBUG");
+        if (env != null && !env.isEmpty() && !env.equals("0")) return true;
+        return Boolean.getBoolean("jasyncio.debug");
+    }
+}
