@@ -95,15 +95,27 @@ public final class Asyncio {
             task.yieldOnce();
             return result;
         }
-        EventLoop loop = task.loop;
-        Future<T> f = loop.createFuture();
-        TimerHandle timer = loop.callLater(seconds, () -> {
-            if (!f.done()) f.setResult(result);
-        });
+        Wakeup<T> wakeup = new Wakeup<>(task.loop, result);
+        TimerHandle timer = task.loop.callLater(seconds, wakeup);
         try {
-            return task.suspendOn(f);
+            return task.suspendOn(wakeup);
         } finally {
             timer.cancel();
+        }
+    }
+
+    /** The future a sleeping task awaits; it is also the timer's callback (one object less per sleep). */
+    private static final class Wakeup<T> extends Future<T> implements Runnable {
+        private final T value;
+
+        Wakeup(EventLoop loop, T value) {
+            super(loop);
+            this.value = value;
+        }
+
+        @Override
+        public void run() {
+            if (!done()) setResult(value);
         }
     }
 

@@ -39,9 +39,6 @@ public class EventLoop implements AutoCloseable {
     /** Errors unobserved at completion are reported once they stay unretrieved this long (loop time). */
     static final double UNRETRIEVED_GRACE = 1.0;
 
-    /** The task (or, in the driver, the loop) the calling virtual thread belongs to. */
-    static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
-
     private final Selector selector;
     final Carrier carrier;
     private final ArrayDeque<Handle> ready = new ArrayDeque<>(256);
@@ -100,9 +97,8 @@ public class EventLoop implements AutoCloseable {
     // ---- which loop is this thread in ------------------------------------------------------
 
     static EventLoop runningOrNull() {
-        Object c = CURRENT.get();
-        if (c instanceof Task<?> t) return t.loop;
-        return (EventLoop) c;
+        ThreadTag tag = ThreadTag.current();
+        return tag == null ? null : tag.loop();
     }
 
     static EventLoop runningLoop(String what) {
@@ -135,6 +131,7 @@ public class EventLoop implements AutoCloseable {
         }
         Thread driver = carrier.newThread(this::drive);
         driver.setName("jasyncio-loop");
+        driver.setUncaughtExceptionHandler(driverTag);
         running = true;
         try {
             carrier.carry(driver);
@@ -246,8 +243,20 @@ public class EventLoop implements AutoCloseable {
 
     // ---- one iteration -----------------------------------------------------------------------
 
+    /** Marks the driver thread as this loop's, outside any task. */
+    private final ThreadTag driverTag = new ThreadTag() {
+        @Override
+        public EventLoop loop() {
+            return EventLoop.this;
+        }
+
+        @Override
+        public Task<?> task() {
+            return null;
+        }
+    };
+
     private void drive() {
-        CURRENT.set(this);
         try {
             do {
                 runOnce();
@@ -329,12 +338,12 @@ public class EventLoop implements AutoCloseable {
 
     private void runHandle(Handle h) {
         if (h.resumesTask()) {
-            h.run();
+            h.invoke();
             return;
         }
         long start = debug ? System.nanoTime() : 0;
         try {
-            h.run();
+            h.invoke();
         } catch (Throwable e) {
             callExceptionHandler(ErrorContext.ofHandle("Exception in callback " + h, e, h));
         }
@@ -424,20 +433,25 @@ public class EventLoop implements AutoCloseable {
     /** Wraps {@code coro} in a task whose first step runs in the next iteration. */
     public <T> Task<T> createTask(Awaitable<T> coro, String name) {
         Objects.requireNonNull(coro, "coro");
+        return newTask(coro, name);
+    }
+
+    public Task<Void> createTask(AsyncRunnable coro) {
+        return createTask(coro, null);
+    }
+
+    public Task<Void> createTask(AsyncRunnable coro, String name) {
+        Objects.requireNonNull(coro, "coro");
+        return newTask(coro, name);
+    }
+
+    private <T> Task<T> newTask(Object coro, String name) {
         checkClosed();
         checkThread("createTask()");
         Task<T> t = new Task<>(this, coro, name);
         linkPending(t);
         enqueue(t.firstStep());
         return t;
-    }
-
-    public Task<Void> createTask(AsyncRunnable coro) {
-        return createTask(coro.asAwaitable(), null);
-    }
-
-    public Task<Void> createTask(AsyncRunnable coro, String name) {
-        return createTask(coro.asAwaitable(), name);
     }
 
     private void linkPending(Task<?> t) {

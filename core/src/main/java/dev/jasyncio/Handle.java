@@ -23,7 +23,7 @@ public class Handle {
     }
 
     /** Runs the callback; the loop reports anything it throws. */
-    void run() {
+    void invoke() {
         callback.run();
     }
 

@@ -22,7 +22,7 @@ import dev.jasyncio.internal.Throwables;
 public class Task<T> extends Future<T> {
     private static final AtomicLong COUNTER = new AtomicLong();
 
-    private final Awaitable<T> coro;
+    private final Object coro;        // an Awaitable<T>, or an AsyncRunnable (no adapter: one frame less)
     private String name;
     private final long number;
     final Thread thread;
@@ -39,25 +39,27 @@ public class Task<T> extends Future<T> {
     // the loop's list of pending tasks, linked through the tasks themselves
     Task<?> prevPending, nextPending;
 
-    Task(EventLoop loop, Awaitable<T> coro, String name) {
+    Task(EventLoop loop, Object coro, String name) {
         super(loop);
         this.coro = coro;
         this.number = COUNTER.incrementAndGet();
         this.name = name;
-        this.thread = loop.carrier.newThread(this::body);
+        this.thread = loop.carrier.newThread(step);
+        thread.setUncaughtExceptionHandler(step);
         if (name != null) thread.setName(name);
     }
 
     /** The task that is running in the calling thread, or null. */
     static Task<?> current() {
-        return EventLoop.CURRENT.get() instanceof Task<?> t ? t : null;
+        ThreadTag tag = ThreadTag.current();
+        return tag == null ? null : tag.task();
     }
 
     static Task<?> currentOrThrow(String what) {
         Task<?> t = current();
         if (t == null) {
             throw new IllegalStateException(what + " must be called from a task of a running event loop"
-                    + (EventLoop.CURRENT.get() != null ? " (callbacks cannot suspend; create a task)" : ""));
+                    + (ThreadTag.current() != null ? " (callbacks cannot suspend; create a task)" : ""));
         }
         return t;
     }
@@ -130,7 +132,7 @@ public class Task<T> extends Future<T> {
     private static boolean isPlumbing(StackTraceElement e) {
         String c = e.getClassName();
         return c.startsWith("java.lang.VirtualThread") || c.startsWith("jdk.internal.vm.")
-                || c.equals("java.util.concurrent.locks.LockSupport")
+                || c.equals("java.util.concurrent.locks.LockSupport") || c.equals("java.lang.System$1")
                 || c.equals(Task.class.getName()) || c.equals(Task.class.getName() + "$Step")
                 || c.equals(Future.class.getName()) && e.getMethodName().equals("await");
     }
@@ -148,20 +150,28 @@ public class Task<T> extends Future<T> {
     // ---- running the body -------------------------------------------------------------------
 
     private void body() {
-        EventLoop.CURRENT.set(this);
         resumed = false;
         beginStep();
         T value = null;
         Throwable failure = startingError();
         if (failure == null) {
             try {
-                value = coro.await();
+                value = runCoro();
             } catch (Throwable e) {
                 failure = e;
             }
         }
         endStep();
         finish(value, failure);
+    }
+
+    @SuppressWarnings("unchecked")
+    private T runCoro() throws Exception {
+        if (coro instanceof AsyncRunnable r) {
+            r.run();
+            return null;
+        }
+        return ((Awaitable<T>) coro).await();
     }
 
     /** A cancel that arrived before the first step means the body never starts (asyncio throws it into the coroutine). */
@@ -277,18 +287,35 @@ public class Task<T> extends Future<T> {
     }
 
     /**
-     * The handle that resumes this task. It doubles as the task's done-callback on the future it
-     * awaits, so a wakeup costs no allocation; a task has at most one step scheduled at a time.
+     * The task's side that only the loop sees: the handle that resumes it (a task has at most one
+     * step scheduled at a time), its done-callback on the future it awaits (so a wakeup allocates
+     * nothing), the tag on its thread, and that thread's body.
      */
-    private final class Step extends Handle implements Consumer<Future<?>> {
+    private final class Step extends Handle implements Runnable, Consumer<Future<?>>, ThreadTag {
         Step() {
             super(null);
         }
 
         @Override
-        void run() {
+        public EventLoop loop() {
+            return loop;
+        }
+
+        @Override
+        public Task<?> task() {
+            return Task.this;
+        }
+
+        @Override
+        void invoke() {
             resume();
             loop.resumePending = true;
+        }
+
+        /** The body of the task's thread. */
+        @Override
+        public void run() {
+            body();
         }
 
         @Override
@@ -299,7 +326,7 @@ public class Task<T> extends Future<T> {
         /** Runs as the done-callback of the awaited future (the loop schedules it without wrapping). */
         @Override
         public void accept(Future<?> ignored) {
-            run();
+            invoke();
         }
 
         @Override
