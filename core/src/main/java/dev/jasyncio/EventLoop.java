@@ -294,7 +294,6 @@ public class EventLoop implements AutoCloseable {
             ready.addLast(next);
         }
         runReady(ready.size());
-        if (!unobserved.isEmpty()) reportUnretrieved(time() - UNRETRIEVED_GRACE);
     }
 
     /** The virtual clock jumps only when nothing can happen without it: no task mid-step, no job out. */
@@ -413,6 +412,11 @@ public class EventLoop implements AutoCloseable {
 
     void timerCancelled(TimerHandle h) {
         timers.remove(h);
+    }
+
+    /** How many timers are scheduled (cancelled ones leave at once). */
+    int scheduledTimers() {
+        return timers.size();
     }
 
     /** Seconds on the loop's monotonic clock (virtual time under the virtual clock). */
@@ -616,16 +620,25 @@ public class EventLoop implements AutoCloseable {
 
     /** Called when a future fails; {@code observed}: it had a done-callback at that moment. */
     void unretrieved(Future<?> f, boolean observed) {
-        if (observed) {
+        if (closed) {
+            reportIfUnretrieved(f); // nobody can look at it any more
+        } else if (observed) {
             observedFailures.add(f);
             if (observedFailures.size() >= observedCompactAt) {
                 observedFailures.removeIf(x -> !x.logTraceback);
                 observedCompactAt = Math.max(64, observedFailures.size() * 2);
             }
         } else {
+            if (unobserved.isEmpty()) callAt(time() + UNRETRIEVED_GRACE, this::sweepUnobserved);
             unobserved.addLast(f);
             unobservedSince.addLast(time());
         }
+    }
+
+    /** A timer: report what has been unobserved for the grace period, then wait for the next one. */
+    private void sweepUnobserved() {
+        reportUnretrieved(time() - UNRETRIEVED_GRACE);
+        if (!unobserved.isEmpty()) callAt(unobservedSince.peekFirst() + UNRETRIEVED_GRACE, this::sweepUnobserved);
     }
 
     /** Reports unobserved failures that completed before {@code cutoff}; at close, everything. */

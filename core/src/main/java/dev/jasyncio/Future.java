@@ -1,6 +1,7 @@
 package dev.jasyncio;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -135,19 +136,19 @@ public class Future<T> implements Awaitable<T> {
         }
     }
 
-    /** Removes every registration of {@code cb}; returns how many there were. */
+    /**
+     * Removes every registration of {@code cb}; returns how many there were. Matching works on a
+     * copy, so a callback whose {@code equals} adds or removes callbacks cannot corrupt the list.
+     */
     public int removeDoneCallback(Consumer<? super Future<T>> cb) {
-        int removed = 0;
-        if (moreCallbacks != null) {
-            int before = moreCallbacks.size();
-            moreCallbacks.removeIf(c -> c.equals(cb));
-            removed = before - moreCallbacks.size();
-        }
-        if (firstCallback != null && firstCallback.equals(cb)) {
-            removed++;
-            firstCallback = moreCallbacks == null || moreCallbacks.isEmpty() ? null : moreCallbacks.removeFirst();
-        }
-        return removed;
+        List<Consumer<? super Future<T>>> all = new ArrayList<>();
+        if (firstCallback != null) all.add(firstCallback);
+        if (moreCallbacks != null) all.addAll(moreCallbacks);
+        List<Consumer<? super Future<T>>> kept = new ArrayList<>(all.size());
+        for (var c : all) if (!cb.equals(c)) kept.add(c);
+        firstCallback = kept.isEmpty() ? null : kept.removeFirst();
+        moreCallbacks = kept.isEmpty() ? null : new ArrayList<>(kept);
+        return all.size() - kept.size() - (firstCallback != null ? 1 : 0);
     }
 
     private void scheduleCallbacks() {

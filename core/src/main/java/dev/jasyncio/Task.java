@@ -345,8 +345,11 @@ public class Task<T> extends Future<T> {
     public String toString() {
         StringBuilder sb = new StringBuilder("<Task ");
         String state = describeState();
-        if (!done() && cancelRequests > 0) state = "cancelling";
-        sb.append(state).append(" name='").append(getName()).append("' coro=").append(coroName());
+        int detail = state.indexOf(' ');
+        String word = detail < 0 ? state : state.substring(0, detail);
+        if (!done() && cancelRequests > 0) word = "cancelling";
+        sb.append(word).append(" name='").append(getName()).append("' coro=").append(coroName());
+        if (detail >= 0) sb.append(state.substring(detail));
         if (futWaiter != null) sb.append(" wait_for=").append(futWaiter);
         return sb.append('>').toString();
     }

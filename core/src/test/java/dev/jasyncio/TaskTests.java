@@ -1,0 +1,742 @@
+package dev.jasyncio;
+
+import static dev.jasyncio.Asyncio.createTask;
+import static dev.jasyncio.Asyncio.currentTask;
+import static dev.jasyncio.Asyncio.sleep;
+import static dev.jasyncio.Loops.awaitDone;
+import static dev.jasyncio.Loops.newTestLoop;
+import static dev.jasyncio.Loops.runBriefly;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Ports of CPython's test_tasks.py BaseTaskTests: task state, cancellation, sleep, current task. */
+class TaskTests {
+    EventLoop loop;
+
+    @BeforeEach
+    void setUp() {
+        loop = newTestLoop();
+    }
+
+    @AfterEach
+    void tearDown() {
+        loop.close();
+    }
+
+    @Test
+    void taskCancelMessageGetter() {
+        Task<Void> t = loop.createTask(() -> {});
+        assertNull(t.cancelMessage);
+        t.cancel("my message");
+        assertEquals("my message", t.cancelMessage);
+        CancelledError e = assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertEquals("my message", e.getMessage());
+    }
+
+    @Test
+    void otherLoopFuture() {
+        EventLoop other = newTestLoop();
+        try {
+            Future<Object> fut = other.createFuture();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> loop.runUntilComplete(fut::await));
+            assertTrue(e.getMessage().matches("Task .* got Future .* attached to a different loop"), e.getMessage());
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void taskAwaitsOnItself() {
+        AtomicReference<Task<Object>> self = new AtomicReference<>();
+        Task<Object> task = loop.createTask(() -> self.get().await());
+        self.set(task);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(task));
+        assertTrue(e.getMessage().startsWith("Task cannot await on itself"), e.getMessage());
+    }
+
+    @Test
+    void ensureFutureOtherLoop() {
+        EventLoop other = newTestLoop();
+        try {
+            Future<Object> f = other.createFuture();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loop.runUntilComplete(f));
+            assertTrue(e.getMessage().contains("different loop"));
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void getStack() throws Exception {
+        AtomicReference<Task<Void>> t = new AtomicReference<>();
+        List<StackTraceElement> seen = new ArrayList<>();
+        loop.runUntilComplete(() -> {
+            t.set(createTask(TaskTests::foo));
+            sleep(0);
+            seen.addAll(t.get().getStack());
+            t.get().cancel();
+            awaitDone(t.get());
+            return null;
+        });
+        // the innermost frames are the task's own code, not the suspension machinery
+        assertTrue(seen.stream().anyMatch(e -> e.getMethodName().equals("bar")), seen.toString());
+        assertTrue(seen.stream().anyMatch(e -> e.getMethodName().equals("foo")), seen.toString());
+        assertTrue(seen.stream().noneMatch(e -> e.getClassName().startsWith("java.lang.VirtualThread")), seen.toString());
+        assertEquals(List.of(), t.get().getStack(), "a finished task has no stack");
+    }
+
+    private static void foo() {
+        bar();
+    }
+
+    private static void bar() {
+        sleep(10);
+    }
+
+    @Test
+    void taskRepr() throws Exception {
+        Task<String> t = loop.createTask(() -> "abc", "TestTask");
+        assertTrue(t.toString().startsWith("<Task pending name='TestTask' coro="), t.toString());
+        t.cancel();
+        assertTrue(t.toString().startsWith("<Task cancelling name='TestTask'"), t.toString());
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(t.toString().startsWith("<Task cancelled name='TestTask'"), t.toString());
+
+        Task<String> done = loop.createTask(() -> "abc", "TestTask");
+        loop.runUntilComplete(done);
+        assertTrue(done.toString().startsWith("<Task finished name='TestTask'"), done.toString());
+        assertTrue(done.toString().contains("result=abc"), done.toString());
+    }
+
+    @Test
+    void taskReprAutogenerated() throws Exception {
+        Task<Integer> t1 = loop.createTask(() -> 123);
+        Task<Integer> t2 = loop.createTask(() -> 123);
+        Pattern p = Pattern.compile("^<Task pending name='Task-(\\d+)'");
+        Matcher m1 = p.matcher(t1.toString());
+        Matcher m2 = p.matcher(t2.toString());
+        assertTrue(m1.find() && m2.find());
+        assertTrue(Long.parseLong(m1.group(1)) < Long.parseLong(m2.group(1)), "monotonic names");
+        loop.runUntilComplete(t1);
+        loop.runUntilComplete(t2);
+    }
+
+    @Test
+    void taskSetName() throws Exception {
+        Task<Integer> t = loop.createTask(() -> 123, "987654321");
+        assertEquals("987654321", t.getName());
+        t.setName("123456789");
+        assertEquals("123456789", t.getName());
+        loop.runUntilComplete(t);
+    }
+
+    @Test
+    void taskReprWaitFor() throws Exception {
+        Future<Void> fut = loop.createFuture();
+        Task<Void> task = loop.createTask(() -> fut.await());
+        runBriefly(loop);
+        assertTrue(task.toString().matches("<Task .* wait_for=" + Pattern.quote(fut.toString()) + ">"), task.toString());
+        fut.setResult(null);
+        loop.runUntilComplete(task);
+    }
+
+    @Test
+    void taskBasics() throws Exception {
+        Awaitable<Integer> inner1 = () -> 42;
+        Awaitable<Integer> inner2 = () -> 1000;
+        assertEquals(1042, loop.runUntilComplete(() -> inner1.await() + inner2.await()));
+    }
+
+    @Test
+    void cancelling() {
+        Task<Void> t = loop.createTask(() -> sleep(10));
+        assertEquals(0, t.cancelling());
+        assertFalse(t.toString().contains(" cancelling "));
+        assertTrue(t.cancel());
+        assertTrue(t.cancelling() >= 1);
+        assertTrue(t.toString().contains(" cancelling "));
+        assertTrue(t.cancel(), "a second cancel() also returns True");
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+    }
+
+    @Test
+    void uncancelBasic() throws Exception {
+        Task<Void> t = loop.createTask(() -> {
+            try {
+                sleep(10);
+            } catch (CancelledError e) {
+                currentTask().uncancel();
+                sleep(10);
+            }
+        });
+        loop.runUntilComplete(() -> sleep(0.01, null));
+
+        assertTrue(t.cancel());
+        assertTrue(t.toString().contains(" cancelling "));
+        assertEquals(1, t.cancelling());
+        assertFalse(t.cancelled());
+        loop.runUntilComplete(() -> sleep(0.01, null));
+
+        assertFalse(t.toString().contains(" cancelling "));
+        assertEquals(0, t.cancelling());
+        assertFalse(t.cancelled());
+
+        assertTrue(t.cancel());
+        assertEquals(1, t.cancelling());
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(t.cancelled());
+        assertTrue(t.done());
+
+        t.uncancel();
+        assertTrue(t.cancelled(), "uncancel has no effect once the task is done");
+        assertTrue(t.done());
+    }
+
+    /** The canonical call_later + cancel + uncancel recipe that asyncio.timeout is built on. */
+    @Test
+    void uncancelStructuredBlocks() throws Exception {
+        Task<boolean[]> t1 = loop.createTask(() -> makeRequestWithTimeout(10.0, 0.1));
+        boolean[] r1 = loop.runUntilComplete(t1);
+        assertTrue(r1[0], "timed out");
+        assertFalse(r1[1], "the structured block was cancelled");
+        assertTrue(r1[2], "outer code reached");
+        assertEquals(0, t1.cancelling());
+
+        Task<boolean[]> t2 = loop.createTask(() -> makeRequestWithTimeout(0, 10.0));
+        boolean[] r2 = loop.runUntilComplete(t2);
+        assertFalse(r2[0]);
+        assertTrue(r2[1]);
+        assertTrue(r2[2]);
+        assertEquals(0, t2.cancelling());
+    }
+
+    private boolean[] makeRequestWithTimeout(double sleepFor, double timeout) throws Exception {
+        Task<?> task = currentTask();
+        boolean[] timedOut = {false};
+        boolean blockFinished = false;
+        TimerHandle timeoutHandle = loop.callLater(timeout, () -> {
+            timedOut[0] = true;
+            task.cancel();
+        });
+        try {
+            Throwable inFlight = null;
+            try {
+                sleep(sleepFor);
+                blockFinished = true;
+            } catch (Throwable e) {
+                inFlight = e;
+                throw e;
+            } finally {
+                timeoutHandle.cancel();
+                if (timedOut[0] && task.uncancel() == 0 && inFlight instanceof CancelledError) {
+                    throw new TimeoutError();
+                }
+            }
+        } catch (TimeoutError e) {
+            assertTrue(timedOut[0]);
+        }
+        sleep(0); // outer code, not affected by the timeout
+        return new boolean[] {timedOut[0], blockFinished, true};
+    }
+
+    @Test
+    void uncancelResetsMustCancel() throws Exception {
+        Future<Void> fut = loop.createFuture();
+        Task<Integer> task = loop.createTask(() -> {
+            fut.await();
+            return 42;
+        });
+        loop.runUntilComplete(() -> sleep(0, null)); // the task now waits for fut
+        fut.setResult(null);                        // the task is runnable
+        task.cancel();
+        assertEquals(1, task.cancelling());
+        task.uncancel();
+        assertEquals(0, task.cancelling());
+        assertEquals(42, loop.runUntilComplete(task));
+    }
+
+    @Test
+    void cancel() {
+        Task<Integer> t = loop.createTask(() -> {
+            sleep(10.0);
+            return 12;
+        });
+        loop.callSoon(t::cancel);
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(t.done());
+        assertTrue(t.cancelled());
+        assertFalse(t.cancel());
+    }
+
+    @Test
+    void cancelWithMessageThenFutureResult() {
+        for (String msg : Arrays.asList(null, "my message")) {
+            Task<Void> task = loop.createTask(() -> {
+                Task<Void> inner = createTask(() -> sleep(10));
+                sleep(0);
+                inner.cancel(msg);
+                awaitDone(inner);
+                inner.result();
+            });
+            CancelledError e = assertThrows(CancelledError.class, () -> loop.runUntilComplete(task));
+            assertEquals(msg, e.getMessage());
+        }
+    }
+
+    @Test
+    void cancelWithMessageThenFutureException() {
+        for (String msg : Arrays.asList(null, "my message")) {
+            Task<Void> task = loop.createTask(() -> {
+                Task<Void> inner = createTask(() -> sleep(10));
+                sleep(0);
+                inner.cancel(msg);
+                awaitDone(inner);
+                inner.exception();
+            });
+            CancelledError e = assertThrows(CancelledError.class, () -> loop.runUntilComplete(task));
+            assertEquals(msg, e.getMessage());
+        }
+    }
+
+    @Test
+    void cancellationExceptionContext() {
+        Future<Void> fut = loop.createFuture();
+        Task<Void> task = loop.createTask(() -> {
+            Task<Void> inner = createTask(() -> {
+                fut.setResult(null);
+                sleep(10);
+            });
+            fut.await();
+            loop.callSoon(() -> inner.cancel("msg"));
+            try {
+                inner.await();
+            } catch (CancelledError ex) {
+                throw new IllegalArgumentException("cancelled", ex);
+            }
+        });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loop.runUntilComplete(task));
+        assertEquals("cancelled", e.getMessage());
+        assertInstanceOf(CancelledError.class, e.getCause());
+        assertEquals("msg", e.getCause().getMessage());
+    }
+
+    @Test
+    void cancelWithMessageBeforeStartingTask() {
+        Task<Void> task = loop.createTask(() -> {
+            Task<Void> inner = createTask(() -> sleep(10));
+            inner.cancel("my message"); // before it ever ran
+            awaitDone(inner);
+            inner.exception();
+        });
+        CancelledError e = assertThrows(CancelledError.class, () -> loop.runUntilComplete(task));
+        assertEquals("my message", e.getMessage());
+    }
+
+    @Test
+    void cancelYield() throws Exception {
+        Task<Integer> t = loop.createTask(() -> {
+            sleep(0);
+            sleep(0);
+            return 12;
+        });
+        runBriefly(loop); // start the task
+        t.cancel();
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(t.done());
+        assertTrue(t.cancelled());
+        assertFalse(t.cancel());
+    }
+
+    @Test
+    void cancelInnerFuture() throws Exception {
+        Future<Void> f = loop.createFuture();
+        Task<Integer> t = loop.createTask(() -> {
+            f.await();
+            return 12;
+        });
+        runBriefly(loop);
+        f.cancel();
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(f.cancelled());
+        assertTrue(t.cancelled());
+    }
+
+    @Test
+    void cancelBothTaskAndInnerFuture() throws Exception {
+        Future<Void> f = loop.createFuture();
+        Task<Integer> t = loop.createTask(() -> {
+            f.await();
+            return 12;
+        });
+        runBriefly(loop);
+        f.cancel();
+        t.cancel();
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(t.done());
+        assertTrue(f.cancelled());
+        assertTrue(t.cancelled());
+    }
+
+    @Test
+    void cancelTaskCatching() throws Exception {
+        Future<Void> fut1 = loop.createFuture();
+        Future<Void> fut2 = loop.createFuture();
+        Task<Integer> t = loop.createTask(() -> {
+            fut1.await();
+            try {
+                fut2.await();
+            } catch (CancelledError e) {
+                return 42;
+            }
+            return 0;
+        });
+        runBriefly(loop);
+        fut1.setResult(null);
+        runBriefly(loop);
+        t.cancel();
+        assertTrue(fut2.cancelled(), "cancelling the task cancels the future it awaits");
+        assertEquals(42, loop.runUntilComplete(t));
+        assertFalse(t.cancelled());
+    }
+
+    @Test
+    void cancelTaskIgnoring() throws Exception {
+        Future<Void> fut1 = loop.createFuture();
+        Future<Void> fut2 = loop.createFuture();
+        Future<Integer> fut3 = loop.createFuture();
+        Task<Integer> t = loop.createTask(() -> {
+            fut1.await();
+            try {
+                fut2.await();
+            } catch (CancelledError ignored) {
+                // keep going
+            }
+            return fut3.await();
+        });
+        runBriefly(loop);
+        fut1.setResult(null);
+        runBriefly(loop);
+        t.cancel();
+        assertTrue(fut2.cancelled());
+        runBriefly(loop);
+        assertTrue(t.toString().contains("wait_for=" + fut3), t.toString());
+        fut3.setResult(42);
+        assertEquals(42, loop.runUntilComplete(t));
+        assertFalse(fut3.cancelled());
+        assertFalse(t.cancelled());
+    }
+
+    @Test
+    void cancelCurrentTask() {
+        AtomicReference<Task<Integer>> self = new AtomicReference<>();
+        Task<Integer> t = loop.createTask(() -> {
+            self.get().cancel();
+            sleep(100); // cancelled at once
+            return 12;
+        });
+        self.set(t);
+        assertFalse(t.cancelled());
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(t.done());
+        assertTrue(t.cancelled());
+        assertEquals(0.0, loop.time(), "the sleep never waited");
+        assertFalse(t.cancel());
+    }
+
+    @Test
+    void cancelAtEnd() {
+        AtomicReference<Task<Integer>> self = new AtomicReference<>();
+        Task<Integer> t = loop.createTask(() -> {
+            self.get().cancel();
+            return 12;
+        });
+        self.set(t);
+        assertFalse(t.cancelled());
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(t.done());
+        assertTrue(t.cancelled());
+        assertFalse(t.cancel());
+    }
+
+    /** bpo-34872: a task cancelled while running cancels the task it then awaits. */
+    @Test
+    void cancelAwaitedTask() {
+        Future<Void> fut = loop.createFuture();
+        AtomicReference<Task<Void>> task = new AtomicReference<>();
+        AtomicReference<Task<Void>> nested = new AtomicReference<>();
+        task.set(loop.createTask(() -> {
+            nested.set(createTask(() -> fut.await()));
+            sleep(0);
+            task.get().cancel();
+            nested.get().await();
+        }));
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(task.get()));
+        assertTrue(task.get().cancelled());
+        assertTrue(nested.get().cancelled());
+        assertTrue(fut.cancelled());
+    }
+
+    @Test
+    void cancelTracebackForFutureResult() {
+        Task<Void> task = loop.createTask(() -> {
+            Task<Void> inner = createTask(TaskTests::nested);
+            sleep(0);
+            inner.cancel();
+            inner.await();
+        });
+        CancelledError e = assertThrows(CancelledError.class, () -> loop.runUntilComplete(task));
+        // the error carries the stack where the nested task was interrupted
+        assertTrue(Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getMethodName().equals("nested")),
+                Arrays.toString(e.getStackTrace()));
+    }
+
+    private static void nested() {
+        sleep(10);
+    }
+
+    @Test
+    void stopWhileRunInComplete() {
+        int[] x = {0};
+        Task<Void> t = loop.createTask(() -> {
+            while (x[0] < 10) {
+                sleep(0.1);
+                x[0]++;
+                if (x[0] == 2) loop.stop();
+            }
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(t));
+        assertEquals("Event loop stopped before Future completed.", e.getMessage());
+        assertFalse(t.done());
+        assertEquals(2, x[0]);
+        assertEquals(0.2, loop.time(), 1e-9);
+        t.cancel();
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+    }
+
+    @Test
+    void sleepTest() throws Exception {
+        Task<String> t = loop.createTask(() -> {
+            sleep(0.05);
+            return sleep(0.05, "yeah");
+        });
+        loop.runUntilComplete(t);
+        assertTrue(t.done());
+        assertEquals("yeah", t.result());
+        assertEquals(0.1, loop.time(), 1e-9);
+    }
+
+    @Test
+    void sleepWhenDelayIsNan() {
+        Task<Void> t = loop.createTask(() -> sleep(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> loop.runUntilComplete(t));
+    }
+
+    @Test
+    void sleepCancel() throws Exception {
+        Task<String> t = loop.createTask(() -> sleep(10.0, "yeah"));
+        runBriefly(loop);
+        // the sleeping task's timer is in the loop; cancelling the task cancels it
+        assertEquals(1, loop.scheduledTimers());
+        t.cancel();
+        runBriefly(loop);
+        assertEquals(0, loop.scheduledTimers());
+        assertTrue(t.cancelled());
+    }
+
+    @Test
+    void taskCancelSleepingTask() throws Exception {
+        String r = loop.runUntilComplete(() -> {
+            Task<Void> sleeper = createTask(() -> sleep(5000));
+            loop.callLater(0.1, sleeper::cancel);
+            try {
+                sleeper.await();
+            } catch (CancelledError e) {
+                return "cancelled";
+            }
+            return "slept in";
+        });
+        assertEquals("cancelled", r);
+        assertEquals(0.1, loop.time(), 1e-9);
+    }
+
+    @Test
+    void taskCancelWaiterFuture() throws Exception {
+        Future<Void> fut = loop.createFuture();
+        Task<Void> task = loop.createTask(() -> fut.await());
+        runBriefly(loop);
+        assertTrue(task.toString().contains("wait_for="));
+        task.cancel();
+        runBriefly(loop);
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(task));
+        assertFalse(task.toString().contains("wait_for="));
+        assertTrue(fut.cancelled());
+    }
+
+    @Test
+    void taskSetMethods() throws Exception {
+        Task<String> task = loop.createTask(() -> "ko");
+        assertTrue(assertThrows(IllegalStateException.class, () -> task.setResult("ok"))
+                .getMessage().contains("not support setResult"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> task.setException(new IllegalArgumentException()))
+                .getMessage().contains("not support setException"));
+        assertEquals("ko", loop.runUntilComplete(task));
+    }
+
+    @Test
+    void stepResultFuture() throws Exception {
+        Future<Object> fut = loop.createFuture();
+        Object[] result = {"unset"};
+        Task<Void> t = loop.createTask(() -> {
+            result[0] = fut.await();
+        });
+        runBriefly(loop);
+        Object res = new Object();
+        fut.setResult(res);
+        runBriefly(loop);
+        assertSame(res, result[0]);
+        assertTrue(t.done());
+        assertNull(t.result());
+    }
+
+    @Test
+    void currentTaskTest() throws Exception {
+        assertNull(currentTask());
+        AtomicReference<Task<Void>> task = new AtomicReference<>();
+        task.set(loop.createTask(() -> assertSame(task.get(), currentTask())));
+        loop.runUntilComplete(task.get());
+        assertNull(currentTask());
+    }
+
+    @Test
+    void currentTaskWithInterleavingTasks() throws Exception {
+        assertNull(currentTask());
+        Future<Boolean> fut1 = loop.createFuture();
+        Future<Boolean> fut2 = loop.createFuture();
+        List<AtomicReference<Task<Void>>> tasks = List.of(new AtomicReference<>(), new AtomicReference<>());
+        tasks.get(0).set(loop.createTask(() -> {
+            assertSame(tasks.get(0).get(), currentTask());
+            fut1.await();
+            assertSame(tasks.get(0).get(), currentTask());
+            fut2.setResult(true);
+        }));
+        tasks.get(1).set(loop.createTask(() -> {
+            assertSame(tasks.get(1).get(), currentTask());
+            fut1.setResult(true);
+            fut2.await();
+            assertSame(tasks.get(1).get(), currentTask());
+        }));
+        loop.runUntilComplete(tasks.get(0).get());
+        loop.runUntilComplete(tasks.get(1).get());
+        assertNull(currentTask());
+    }
+
+    @Test
+    void currentTaskIsNullInCallbacks() throws Exception {
+        Object[] seen = {"unset"};
+        loop.callSoon(() -> seen[0] = currentTask());
+        runBriefly(loop);
+        assertNull(seen[0]);
+    }
+
+    /**
+     * test_log_destroyed_pending_task, Java edition: the loop holds pending tasks strongly, so
+     * garbage collection never loses one; a task still pending when the loop closes is reported.
+     */
+    @Test
+    void logDestroyedPendingTask() throws Exception {
+        List<ErrorContext> errors = Loops.recordErrors(loop);
+        List<String> trace = new ArrayList<>();
+        loop.createTask(() -> {
+            Future<Void> future = loop.createFuture(); // only the task references it
+            future.await();
+            trace.add("never reached");
+        });
+        runBriefly(loop);
+        System.gc();
+        runBriefly(loop);
+        assertEquals(1, loop.pendingTasks().size(), "GC does not lose a pending task");
+        loop.close();
+        assertEquals(1, errors.size());
+        assertEquals("Task was destroyed but it is pending!", errors.get(0).message());
+        assertNotNull(errors.get(0).task());
+        assertEquals(List.of(), trace);
+    }
+
+    @Test
+    void tbLoggerNotCalledAfterCancel() throws Exception {
+        List<ErrorContext> errors = Loops.recordErrors(loop);
+        loop.runUntilComplete(() -> {
+            Task<Void> task = createTask(() -> {
+                throw new IllegalArgumentException();
+            });
+            sleep(0.05);
+            task.cancel(); // done already: returns false, but marks the error as seen
+            return null;
+        });
+        loop.close();
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void exceptionTraceback() throws Exception {
+        loop.runUntilComplete(() -> {
+            Task<Void> task = createTask(() -> {
+                throw new ArithmeticException("/ by zero");
+            });
+            sleep(0);
+            assertTrue(task.exception().getStackTrace().length > 0);
+            return null;
+        });
+    }
+
+    @Test
+    void bareCreateTask() throws Exception {
+        loop.runUntilComplete(() -> {
+            Task<Integer> task = createTask(() -> 1);
+            assertEquals(1, task.await());
+            return null;
+        });
+    }
+
+    @Test
+    void bareCreateNamedTask() throws Exception {
+        loop.runUntilComplete(() -> {
+            Task<Void> task = createTask(() -> {}, "No-op");
+            assertEquals("No-op", task.getName());
+            task.await();
+            return null;
+        });
+    }
+
+    @Test
+    void createTaskOnClosedLoop() {
+        loop.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.createTask(() -> 1));
+        assertEquals("Event loop is closed", e.getMessage());
+    }
+
+    @Test
+    void awaitOutsideTaskFailsClearly() {
+        Future<Integer> f = loop.createFuture();
+        IllegalStateException e = assertThrows(IllegalStateException.class, f::await);
+        assertTrue(e.getMessage().contains("must be called from a task"), e.getMessage());
+    }
+}
