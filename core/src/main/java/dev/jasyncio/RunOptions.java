@@ -18,9 +18,14 @@ public final class RunOptions {
         this.loopFactory = loopFactory;
     }
 
-    /** Real clock; debug mode if the JASYNCIO_DEBUG environment variable or -Djasyncio.debug is set. */
+    /**
+     * Debug mode if the JASYNCIO_DEBUG environment variable or -Djasyncio.debug=true is set; the
+     * virtual clock if JASYNCIO_VIRTUAL_CLOCK or -Djasyncio.virtualClock=true is (handy to run a
+     * whole program, or its tests, in virtual time); otherwise the real clock.
+     */
     public static RunOptions defaults() {
-        return new RunOptions(debugFromEnvironment(), false, EventLoop::new);
+        return new RunOptions(flag("JASYNCIO_DEBUG", "jasyncio.debug"),
+                flag("JASYNCIO_VIRTUAL_CLOCK", "jasyncio.virtualClock"), EventLoop::new);
     }
 
     /**
@@ -56,9 +61,9 @@ public final class RunOptions {
         return loopFactory.apply(this);
     }
 
-    static boolean debugFromEnvironment() {
-        String env = System.getenv("JASYNCIO_DEBUG");
+    private static boolean flag(String envName, String propertyName) {
+        String env = System.getenv(envName);
         if (env != null && !env.isEmpty() && !env.equals("0")) return true;
-        return Boolean.getBoolean("jasyncio.debug");
+        return Boolean.getBoolean(propertyName);
     }
 }

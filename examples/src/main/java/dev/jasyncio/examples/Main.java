@@ -16,6 +16,7 @@ public final class Main {
     }
 
     static final List<Example> EXAMPLES = List.of(
+            new Example("hello", "README", "two greetings computed concurrently: 0.5 s, not 1 s", true, Hello::main),
             new Example("greet", "seeds 002, 004", "print, sleep(1), print", true, Greet::main),
             new Example("two-tasks", "seed 004", "two tasks sleep 1 s and 2 s concurrently: done after 2 s", true, TwoTasks::main),
             new Example("exception", "seed 000", "an exception raised in a task is caught where it is awaited", true, ExceptionHandling::main),
