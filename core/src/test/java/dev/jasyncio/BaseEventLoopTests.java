@@ -17,24 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Ports of CPython's test_base_events.py BaseEventLoopTests and RunningLoopTests. */
-class BaseEventLoopTests {
-    EventLoop loop;
-
-    @BeforeEach
-    void setUp() {
-        loop = newTestLoop();
-    }
-
-    @AfterEach
-    void tearDown() {
-        loop.close();
-    }
-
+class BaseEventLoopTests extends LoopTestCase {
     @Test
     void close() {
         assertFalse(loop.isClosed());

@@ -21,24 +21,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Ports of CPython's test_futures.py: BaseFutureTests and BaseFutureDoneCallbackTests. */
-class FutureTests {
-    EventLoop loop;
-
-    @BeforeEach
-    void setUp() {
-        loop = newTestLoop();
-    }
-
-    @AfterEach
-    void tearDown() {
-        loop.close();
-    }
-
+class FutureTests extends LoopTestCase {
     @Test
     void initialState() {
         Future<Object> f = loop.createFuture();
@@ -323,56 +309,31 @@ class FutureTests {
 
     @Test
     void callbacksRemoveFirstCallback() throws Exception {
-        List<Integer> bag = new ArrayList<>();
-        Future<Object> f = loop.createFuture();
-        var cb1 = appender(bag, 42);
-        var cb2 = appender(bag, 17);
-        var cb3 = appender(bag, 100);
-        f.addDoneCallback(cb1);
-        f.addDoneCallback(cb2);
-        f.addDoneCallback(cb3);
-        f.removeDoneCallback(cb1);
-        f.removeDoneCallback(cb1);
-        assertEquals(List.of(), bag);
-        f.setResult("foo");
-        runBriefly(loop);
-        assertEquals(List.of(17, 100), bag);
-        assertEquals("foo", f.result());
+        checkRemoval(new int[] {0, 0}, List.of(17, 100));
     }
 
     @Test
     void callbacksRemoveFirstAndSecondCallback() throws Exception {
-        List<Integer> bag = new ArrayList<>();
-        Future<Object> f = loop.createFuture();
-        var cb1 = appender(bag, 42);
-        var cb2 = appender(bag, 17);
-        var cb3 = appender(bag, 100);
-        f.addDoneCallback(cb1);
-        f.addDoneCallback(cb2);
-        f.addDoneCallback(cb3);
-        f.removeDoneCallback(cb1);
-        f.removeDoneCallback(cb2);
-        f.removeDoneCallback(cb1);
-        f.setResult("foo");
-        runBriefly(loop);
-        assertEquals(List.of(100), bag);
+        checkRemoval(new int[] {0, 1, 0}, List.of(100));
     }
 
     @Test
     void callbacksRemoveThirdCallback() throws Exception {
+        checkRemoval(new int[] {2, 2}, List.of(42, 17));
+    }
+
+    /** Registers callbacks adding 42, 17 and 100, removes those at {@code removals}, then completes. */
+    private void checkRemoval(int[] removals, List<Integer> expected) throws Exception {
         List<Integer> bag = new ArrayList<>();
         Future<Object> f = loop.createFuture();
-        var cb1 = appender(bag, 42);
-        var cb2 = appender(bag, 17);
-        var cb3 = appender(bag, 100);
-        f.addDoneCallback(cb1);
-        f.addDoneCallback(cb2);
-        f.addDoneCallback(cb3);
-        f.removeDoneCallback(cb3);
-        f.removeDoneCallback(cb3);
+        List<Consumer<Future<Object>>> cbs = List.of(appender(bag, 42), appender(bag, 17), appender(bag, 100));
+        cbs.forEach(f::addDoneCallback);
+        for (int i : removals) f.removeDoneCallback(cbs.get(i));
+        assertEquals(List.of(), bag);
         f.setResult("foo");
         runBriefly(loop);
-        assertEquals(List.of(42, 17), bag);
+        assertEquals(expected, bag);
+        assertEquals("foo", f.result());
     }
 
     @Test

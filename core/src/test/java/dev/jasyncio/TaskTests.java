@@ -22,24 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Ports of CPython's test_tasks.py BaseTaskTests: task state, cancellation, sleep, current task. */
-class TaskTests {
-    EventLoop loop;
-
-    @BeforeEach
-    void setUp() {
-        loop = newTestLoop();
-    }
-
-    @AfterEach
-    void tearDown() {
-        loop.close();
-    }
-
+class TaskTests extends LoopTestCase {
     @Test
     void taskCancelMessageGetter() {
         Task<Void> t = loop.createTask(() -> {});
@@ -286,30 +272,29 @@ class TaskTests {
         assertFalse(t.cancel());
     }
 
+    interface Look {
+        void look(Future<?> f) throws Exception;
+    }
+
     @Test
     void cancelWithMessageThenFutureResult() {
-        for (String msg : Arrays.asList(null, "my message")) {
-            Task<Void> task = loop.createTask(() -> {
-                Task<Void> inner = createTask(() -> sleep(10));
-                sleep(0);
-                inner.cancel(msg);
-                awaitDone(inner);
-                inner.result();
-            });
-            CancelledError e = assertThrows(CancelledError.class, () -> loop.runUntilComplete(task));
-            assertEquals(msg, e.getMessage());
-        }
+        checkCancelMessageObserved(Future::result);
     }
 
     @Test
     void cancelWithMessageThenFutureException() {
+        checkCancelMessageObserved(Future::exception);
+    }
+
+    /** The message given to cancel() reaches whoever observes the cancelled task, however they look. */
+    private void checkCancelMessageObserved(Look observe) {
         for (String msg : Arrays.asList(null, "my message")) {
             Task<Void> task = loop.createTask(() -> {
                 Task<Void> inner = createTask(() -> sleep(10));
                 sleep(0);
                 inner.cancel(msg);
                 awaitDone(inner);
-                inner.exception();
+                observe.look(inner);
             });
             CancelledError e = assertThrows(CancelledError.class, () -> loop.runUntilComplete(task));
             assertEquals(msg, e.getMessage());

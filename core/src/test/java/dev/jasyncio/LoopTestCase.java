@@ -1,0 +1,19 @@
+package dev.jasyncio;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** Like CPython's test_utils.TestCase: each test gets a fresh virtual-clock loop, closed afterwards. */
+abstract class LoopTestCase {
+    EventLoop loop;
+
+    @BeforeEach
+    void createLoop() {
+        loop = Loops.newTestLoop();
+    }
+
+    @AfterEach
+    void closeLoop() {
+        loop.close();
+    }
+}
