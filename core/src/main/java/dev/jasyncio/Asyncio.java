@@ -1,6 +1,9 @@
 package dev.jasyncio;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -159,6 +162,103 @@ public final class Asyncio {
 
     public static EventLoop newEventLoop() {
         return new EventLoop();
+    }
+
+    // ---- combinators ----------------------------------------------------------------------------
+
+    /**
+     * One future for all results, in argument order. Futures are used as they are; other
+     * awaitables run as tasks. The first error completes it without cancelling the others;
+     * cancelling it cancels the children.
+     */
+    @SafeVarargs
+    public static <T> Future<List<T>> gather(Awaitable<? extends T>... aws) {
+        return Gather.gather(false, List.of(aws));
+    }
+
+    /** {@link #gather(Awaitable[])}; with {@code returnExceptions}, errors appear as list elements. */
+    @SafeVarargs
+    public static <T> Future<List<T>> gather(boolean returnExceptions, Awaitable<? extends T>... aws) {
+        return Gather.gather(returnExceptions, List.of(aws));
+    }
+
+    public static Future<List<Void>> gather(AsyncRunnable... coros) {
+        List<Awaitable<Void>> aws = new ArrayList<>(coros.length);
+        for (AsyncRunnable c : coros) aws.add(c.asAwaitable());
+        return Gather.gather(false, aws);
+    }
+
+    public static <T> Future<List<T>> gather(Collection<? extends Awaitable<? extends T>> aws) {
+        return Gather.gather(false, List.copyOf(aws));
+    }
+
+    /**
+     * Awaits {@code aw} for at most {@code timeoutSeconds}; on time-out cancels it, waits for it
+     * to finish, and raises TimeoutError (caused by the CancelledError). Zero or less times out at
+     * once without starting a coroutine; {@code POSITIVE_INFINITY} just awaits.
+     */
+    public static <T> T waitFor(Awaitable<T> aw, double timeoutSeconds) throws Exception {
+        return WaitFor.waitFor(aw, timeoutSeconds);
+    }
+
+    /** Waits until {@code when} holds for {@code fs}; returns (done, pending). Call it as {@code Asyncio.wait(...)}. */
+    public static <F extends Future<?>> DoneAndPending<F> wait(Collection<F> fs, ReturnWhen when) {
+        return Wait.wait(fs, Double.POSITIVE_INFINITY, when);
+    }
+
+    /** {@link #wait(Collection, ReturnWhen)} for at most {@code timeoutSeconds}; never raises TimeoutError. */
+    public static <F extends Future<?>> DoneAndPending<F> wait(Collection<F> fs, double timeoutSeconds, ReturnWhen when) {
+        return Wait.wait(fs, timeoutSeconds, when);
+    }
+
+    /** Futures that, awaited in any order, give the inputs' outcomes in completion order. */
+    public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<T>> fs) {
+        return new AsCompleted<>(fs, Double.POSITIVE_INFINITY);
+    }
+
+    /** {@link #asCompleted(Collection)}; once the time is up, the next future's await() raises TimeoutError. */
+    public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<T>> fs, double timeoutSeconds) {
+        return new AsCompleted<>(fs, timeoutSeconds);
+    }
+
+    /** A future that follows {@code aw} but whose cancellation leaves {@code aw} running. */
+    public static <T> Future<T> shield(Awaitable<T> aw) {
+        return Shield.shield(aw);
+    }
+
+    /** Runs {@code body} with a deadline {@code delaySeconds} from now; TimeoutError if it passes. */
+    public static <T> T timeout(double delaySeconds, Awaitable<T> body) throws Exception {
+        return timeout(delaySeconds, t -> body.await());
+    }
+
+    /** {@link #timeout(double, Awaitable)}; the body gets the {@link Timeout} to inspect or reschedule. */
+    public static <T> T timeout(double delaySeconds, TimeoutBody<T> body) throws Exception {
+        double now = EventLoop.runningLoop("timeout()").time();
+        return Timeout.within(delaySeconds == Double.POSITIVE_INFINITY ? delaySeconds : now + delaySeconds, body);
+    }
+
+    /** Runs {@code body} with a deadline at loop time {@code when}. */
+    public static <T> T timeoutAt(double when, Awaitable<T> body) throws Exception {
+        return Timeout.within(when, t -> body.await());
+    }
+
+    public static <T> T timeoutAt(double when, TimeoutBody<T> body) throws Exception {
+        return Timeout.within(when, body);
+    }
+
+    /**
+     * Runs {@code body} with a {@link TaskGroup}, then waits for every task created in it. If any
+     * fails, the rest and the body are cancelled and an {@link ExceptionGroup} of the errors is thrown.
+     */
+    public static <T> T taskGroup(TaskGroupBody<T> body) throws Exception {
+        return TaskGroup.run(body);
+    }
+
+    public static void taskGroup(TaskGroupRunnable body) throws Exception {
+        TaskGroup.run(tg -> {
+            body.run(tg);
+            return null;
+        });
     }
 
     // ---- threads --------------------------------------------------------------------------------

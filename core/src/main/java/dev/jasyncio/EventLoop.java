@@ -189,7 +189,8 @@ public class EventLoop implements AutoCloseable {
         return f.result();
     }
 
-    private <T> Future<T> ensureFuture(Awaitable<T> aw) {
+    /** asyncio's ensure_future: a future of this loop is used as is; anything else runs as a task. */
+    <T> Future<T> ensureFuture(Awaitable<T> aw) {
         Objects.requireNonNull(aw, "awaitable");
         if (aw instanceof Future<T> f) {
             if (f.loop != this) throw new IllegalArgumentException("The future belongs to a different loop than the one specified");

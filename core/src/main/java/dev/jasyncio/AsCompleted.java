@@ -1,0 +1,105 @@
+package dev.jasyncio;
+
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * asyncio's {@code as_completed}, as a plain iterator: it yields one future per input (duplicates
+ * counted once) without waiting. Each yielded future, when first awaited, takes the outcome of the
+ * next input to complete, so results arrive in completion order whatever order the yielded futures
+ * are awaited in. Once the timeout passes, every future not yet resolved raises TimeoutError.
+ */
+final class AsCompleted<T> implements Iterable<Future<T>> {
+    private final EventLoop loop;
+    private final Set<Future<T>> todo;
+    private final ArrayDeque<Future<T>> completed = new ArrayDeque<>();
+    private final ArrayDeque<Next> claimed = new ArrayDeque<>();
+    private final Consumer<Future<T>> onCompletion = this::handleCompletion;
+    private TimerHandle timer;
+    private boolean timedOut;
+    private int left;
+
+    AsCompleted(Collection<? extends Future<T>> fs, double timeout) {
+        if (Double.isNaN(timeout)) throw new IllegalArgumentException("timeout must not be NaN");
+        this.todo = new LinkedHashSet<>(fs);
+        this.loop = todo.isEmpty() ? EventLoop.runningLoop("asCompleted()") : todo.iterator().next().loop;
+        for (Future<T> f : todo) {
+            if (f.loop != loop) throw new IllegalArgumentException("asCompleted() got futures of different loops");
+        }
+        this.left = todo.size();
+        for (Future<T> f : todo) f.addDoneCallback(onCompletion);
+        if (!todo.isEmpty() && timeout != Double.POSITIVE_INFINITY) timer = loop.callLater(timeout, this::handleTimeout);
+    }
+
+    @Override
+    public Iterator<Future<T>> iterator() {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return left > 0;
+            }
+
+            @Override
+            public Future<T> next() {
+                if (left <= 0) throw new NoSuchElementException();
+                left--;
+                return new Next();
+            }
+        };
+    }
+
+    private void handleCompletion(Future<T> f) {
+        if (!todo.remove(f)) return; // the timeout came first
+        completed.add(f);
+        if (todo.isEmpty() && timer != null) timer.cancel();
+        resolveClaims();
+    }
+
+    private void handleTimeout() {
+        for (Future<T> f : todo) f.removeDoneCallback(onCompletion);
+        todo.clear();
+        timedOut = true;
+        resolveClaims();
+    }
+
+    private void resolveClaims() {
+        while (!claimed.isEmpty() && (!completed.isEmpty() || timedOut)) claimed.poll().resolve();
+    }
+
+    /** A yielded future: bound to the next completed input when first awaited. */
+    private final class Next extends Future<T> {
+        private boolean claimedYet;
+
+        Next() {
+            super(AsCompleted.this.loop);
+        }
+
+        @Override
+        public T await() throws Exception {
+            if (!claimedYet) {
+                claimedYet = true;
+                claimed.add(this);
+                resolveClaims();
+            }
+            return super.await();
+        }
+
+        void resolve() {
+            Future<T> f = completed.poll();
+            if (f == null) {
+                setException(new TimeoutError());
+            } else if (f.cancelled()) {
+                setException(f.makeCancelledError());
+            } else if (f.exception() != null) {
+                setException(f.exception());
+            } else {
+                setResult(f.resultOrThrow());
+            }
+        }
+    }
+}
