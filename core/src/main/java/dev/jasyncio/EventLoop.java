@@ -395,7 +395,29 @@ public class EventLoop implements AutoCloseable {
     /** Schedules a future's done-callback; a task's wakeup is scheduled as the task's own step. */
     <T> void scheduleCallback(Consumer<? super Future<T>> cb, Future<T> f) {
         if (cb instanceof Handle step) enqueue(step);
-        else enqueue(new Handle(() -> cb.accept(f)));
+        else enqueue(new CallbackHandle<>(cb, f));
+    }
+
+    /** A done-callback bound to its future: one object per scheduled callback. */
+    private static final class CallbackHandle<T> extends Handle {
+        private final Consumer<? super Future<T>> cb;
+        private final Future<T> future;
+
+        CallbackHandle(Consumer<? super Future<T>> cb, Future<T> future) {
+            super(null);
+            this.cb = cb;
+            this.future = future;
+        }
+
+        @Override
+        void invoke() {
+            if (!cancelled) cb.accept(future);
+        }
+
+        @Override
+        public String toString() {
+            return cancelled ? "<Handle cancelled>" : "<Handle " + describe(cb) + "(" + future + ")>";
+        }
     }
 
     /** The only method that is safe to call from any thread; wakes the loop if it sleeps. */

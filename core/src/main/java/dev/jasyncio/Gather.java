@@ -1,15 +1,18 @@
 package dev.jasyncio;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * asyncio's {@code gather}: one future for the results of several awaitables, in argument order.
- * Futures are used as they are, other awaitables run as tasks; the same object passed twice is
- * awaited once. Without {@code returnExceptions} the first error (or a child's cancellation)
- * completes the outer future and leaves the other children running.
+ * Futures are used as they are, and the same future passed twice is awaited once; every other
+ * awaitable runs as a task of its own, even when the same object appears twice, because a Java
+ * lambda (unlike a Python coroutine object) can run again, and the compiler hands out a single
+ * instance of a lambda that captures nothing. Without {@code returnExceptions} the first error (or
+ * a child's cancellation) completes the outer future and leaves the other children running.
  */
 final class Gather<T> extends Future<List<T>> {
     private final List<Future<? extends T>> children;
@@ -17,6 +20,7 @@ final class Gather<T> extends Future<List<T>> {
     private final int distinct;
     private int finished;
     private boolean cancelRequested;
+    private final java.util.function.Consumer<Future<? extends T>> onChildDone = this::childDone;
 
     private Gather(EventLoop loop, List<Future<? extends T>> children, int distinct, boolean returnExceptions) {
         super(loop);
@@ -39,18 +43,15 @@ final class Gather<T> extends Future<List<T>> {
             }
         }
         if (loop == null) loop = EventLoop.runningLoop("gather()");
-        Map<Awaitable<?>, Future<? extends T>> seen = new IdentityHashMap<>();
+        Set<Future<? extends T>> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Future<? extends T>> children = new ArrayList<>(aws.size());
         for (Awaitable<? extends T> aw : aws) {
-            Future<? extends T> f = seen.get(aw);
-            if (f == null) {
-                f = loop.ensureFuture(aw);
-                seen.put(aw, f);
-            }
+            Future<? extends T> f = loop.ensureFuture(aw);
+            distinct.add(f);
             children.add(f);
         }
-        Gather<T> outer = new Gather<>(loop, children, seen.size(), returnExceptions);
-        for (Future<? extends T> child : seen.values()) child.addDoneCallback(outer::childDone);
+        Gather<T> outer = new Gather<>(loop, children, distinct.size(), returnExceptions);
+        for (Future<? extends T> child : distinct) child.addDoneCallback(outer.onChildDone);
         return outer;
     }
 

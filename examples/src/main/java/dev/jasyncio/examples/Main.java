@@ -17,7 +17,13 @@ public final class Main {
 
     static final List<Example> EXAMPLES = List.of(
             new Example("hello", "README", "two greetings computed concurrently: 0.5 s, not 1 s", true, Hello::main),
-            new Example("greet", "seeds 002, 004", "print, sleep(1), print", true, Greet::main),
+            new Example("greet-together", "seed 002", "one greeting after 0.5 s, then three together after 0.5 s, not 1.5 s", true, GreetTogether::main),
+            new Example("wait-for", "seed 002", "a 10 s coroutine under a 1 s wait_for times out", true, WaitForTimeout::main),
+            new Example("greet", "seeds 002, 004", "print, sleep(1), print", false, Greet::main),
+            new Example("hello-world", "seed 000", "two coroutines gathered: both after 1 s", false, HelloWorldGather::main),
+            new Example("future", "seed 000", "a coroutine completes a future after 2 s", false, FutureExample::main),
+            new Example("fetch-data", "seed 004", "three fetches gathered: results in order after 3 s", false, FetchData::main),
+            new Example("wait-tasks", "seed 003", "wait_for one task, then wait for two with a timeout", false, WaitForTasks::main),
             new Example("two-tasks", "seed 004", "two tasks sleep 1 s and 2 s concurrently: done after 2 s", true, TwoTasks::main),
             new Example("exception", "seed 000", "an exception raised in a task is caught where it is awaited", true, ExceptionHandling::main),
             new Example("threadsafe", "seed 003", "a worker thread runs a coroutine on the loop and waits for it", true, ThreadsafeSubmit::main),

@@ -120,6 +120,50 @@ class SeedProgramsTest {
         assertEquals("[0.50] worker thread got: computed on the loop\n", transcript(ThreadsafeSubmit::main));
     }
 
+    @Test
+    void helloWorldGather() throws Exception {
+        assertEquals("""
+                [1.00] Hello
+                [1.00] World
+                """, transcript(HelloWorldGather::main));
+    }
+
+    @Test
+    void futureExample() throws Exception {
+        assertEquals("[2.00] Future is done\n", transcript(FutureExample::main));
+    }
+
+    /** Two runs, two loops: each loop's clock starts at zero. */
+    @Test
+    void greetTogether() throws Exception {
+        assertEquals("""
+                [0.50] hello World
+                [0.50] hello A
+                [0.50] hello B
+                [0.50] hello C
+                """, transcript(GreetTogether::main));
+    }
+
+    @Test
+    void waitForTimeout() throws Exception {
+        assertEquals("[1.00] timed out\n", transcript(WaitForTimeout::main));
+    }
+
+    @Test
+    void fetchData() throws Exception {
+        assertEquals("[3.00] [Data 1, Data 2, Data 3]\n", transcript(FetchData::main));
+    }
+
+    @Test
+    void waitForTasks() throws Exception {
+        assertEquals("""
+                [1.00] task finished
+                [3.00] done: 1, pending: 1
+                [3.00] task1 finished
+                [4.00] task2 finished
+                """, transcript(WaitForTasks::main));
+    }
+
     /** Prefixes each line with the time of the loop running in the printing thread. */
     static final class LoopTimeStamps extends OutputStream {
         private final OutputStream target;
