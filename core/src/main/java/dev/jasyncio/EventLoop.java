@@ -56,6 +56,7 @@ public class EventLoop implements AutoCloseable {
 
     boolean debug;
     private double slowCallbackDuration = 0.1;
+    final StallWatchdog watchdog = new StallWatchdog(this);
     private ExceptionHandler exceptionHandler;
 
     /** Set when a task was released this iteration and has not run yet; see {@link #runReady}. */
@@ -133,11 +134,14 @@ public class EventLoop implements AutoCloseable {
         driver.setName("jasyncio-loop");
         driver.setUncaughtExceptionHandler(driverTag);
         running = true;
+        boolean watched = debug;
+        if (watched) watchdog.start();
         try {
             carrier.carry(driver);
         } finally {
             running = false;
             stopping = false;
+            if (watched) watchdog.stop();
         }
         Throwable failure = driverFailure;
         if (failure != null) {
@@ -354,24 +358,23 @@ public class EventLoop implements AutoCloseable {
             h.invoke();
             return;
         }
-        long start = debug ? System.nanoTime() : 0;
+        boolean timed = debug;
+        long start = timed ? System.nanoTime() : 0;
+        if (timed) watchdog.begin(h);
         try {
             h.invoke();
         } catch (Throwable e) {
             callExceptionHandler(ErrorContext.ofHandle("Exception in callback " + h, e, h));
         }
-        if (debug) {
-            double took = (System.nanoTime() - start) / 1e9;
-            if (took >= slowCallbackDuration) {
-                LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", h, took));
-            }
-        }
+        if (timed) stepEnded(h, System.nanoTime() - start);
     }
 
-    void checkSlowStep(Task<?> task, long nanos) {
+    /** Debug mode: a callback or task step has ended after {@code nanos}; asyncio's slow-callback warning. */
+    void stepEnded(Object step, long nanos) {
+        watchdog.end();
         double took = nanos / 1e9;
         if (took >= slowCallbackDuration) {
-            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", task, took));
+            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", step, took));
         }
     }
 

@@ -263,12 +263,15 @@ public class Task<T> extends Future<T> {
     private void beginStep() {
         suspended = false;
         loop.activeSteps++;
-        if (loop.debug) stepStartNanos = System.nanoTime();
+        if (loop.debug) {
+            stepStartNanos = System.nanoTime();
+            loop.watchdog.begin(this);
+        }
     }
 
     private void endStep() {
         loop.activeSteps--;
-        if (loop.debug) loop.checkSlowStep(this, System.nanoTime() - stepStartNanos);
+        if (loop.debug) loop.stepEnded(this, System.nanoTime() - stepStartNanos);
     }
 
     /** Called by the loop's driver: let the task run its next step. */
