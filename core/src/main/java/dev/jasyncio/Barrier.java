@@ -31,7 +31,7 @@ public final class Barrier {
      * @throws BrokenBarrierError if the barrier is reset or aborted while waiting, or was aborted
      */
     public int await() throws BrokenBarrierError {
-        try (Guard held = cond.hold()) {
+        try (Guard _ = cond.hold()) {
             waitForNextRound();
             int index = count++;
             try {
@@ -75,7 +75,7 @@ public final class Barrier {
      * May wait for the barrier's internal lock.
      */
     public void reset() {
-        try (Guard held = cond.hold()) {
+        try (Guard _ = cond.hold()) {
             state = count > 0 ? State.RESETTING : State.FILLING;
             cond.signalAll();
         }
@@ -86,7 +86,7 @@ public final class Barrier {
      * BrokenBarrierError}. Use it when a party fails and the others must not wait for it forever.
      */
     public void abort() {
-        try (Guard held = cond.hold()) {
+        try (Guard _ = cond.hold()) {
             state = State.BROKEN;
             cond.signalAll();
         }

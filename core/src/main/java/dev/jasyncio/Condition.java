@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * Several conditions may share one {@link Lock}.
  *
  * <p>Whatever happens while waiting, including cancellation, {@code await()} re-acquires the lock
- * before it returns or throws, so the caller's {@code try (var held = cond.hold())} stays
+ * before it returns or throws, so the caller's {@code try (var _ = cond.hold())} stays
  * balanced. A waiter that is cancelled just as it is signalled passes the signal on to another
  * waiter, so no wakeup is lost. Like asyncio's, waiters may wake spuriously: re-check the state,
  * or use {@link #awaitFor}.
@@ -57,13 +57,8 @@ public final class Condition extends LoopBound {
         lock.release();
         try {
             try {
-                waiters.addLast(waiter);
-                try {
-                    task.suspendOn(waiter);
-                    return true;
-                } finally {
-                    waiters.remove(waiter);
-                }
+                waitInLine(task, waiter, waiters);
+                return true;
             } finally {
                 reacquire();
             }

@@ -10,6 +10,11 @@ public final class Event extends LoopBound implements Awaitable<Boolean> {
     final ArrayDeque<Future<Boolean>> waiters = new ArrayDeque<>(4);
     private boolean value;
 
+    /** An event whose flag is not set; it binds to a loop only when a task first waits on it. */
+    public Event() {
+        // nothing to set up: see LoopBound
+    }
+
     public boolean isSet() {
         return value;
     }
@@ -36,14 +41,8 @@ public final class Event extends LoopBound implements Awaitable<Boolean> {
     public Boolean await() {
         if (value) return true;
         Task<?> task = Task.currentOrThrow("Event.await()");
-        Future<Boolean> waiter = new Future<>(bind(task));
-        waiters.addLast(waiter);
-        try {
-            task.suspendOn(waiter);
-            return true;
-        } finally {
-            waiters.remove(waiter);
-        }
+        waitInLine(task, new Future<>(bind(task)), waiters);
+        return true;
     }
 
     @Override

@@ -8,30 +8,30 @@ import java.util.ArrayDeque;
  * happens to be free (no barging). Like asyncio's, the lock has no owner: any task may release it.
  *
  * <pre>{@code
- * try (var held = lock.hold()) {
+ * try (var _ = lock.hold()) {
  *     ... // at most one task at a time here, even across awaits
  * }
  * }</pre>
  */
-public final class Lock extends LoopBound {
+public final class Lock extends Acquirable {
     final ArrayDeque<Future<Boolean>> waiters = new ArrayDeque<>(4);
     private boolean locked;
 
+    /** An unlocked lock; it binds to a loop only when a task first has to wait for it. */
+    public Lock() {
+        // nothing to set up: see LoopBound
+    }
+
     /** Waits until the lock is free and takes it; returns true (as asyncio's does). */
+    @Override
     public boolean acquire() {
         if (!locked && allCancelled()) {
             locked = true;
             return true;
         }
         Task<?> task = Task.currentOrThrow("Lock.acquire()");
-        Future<Boolean> waiter = new Future<>(bind(task));
-        waiters.addLast(waiter);
         try {
-            try {
-                task.suspendOn(waiter);
-            } finally {
-                waiters.remove(waiter);
-            }
+            waitInLine(task, new Future<>(bind(task)), waiters);
         } catch (CancelledError e) {
             // We may have been handed the lock just as we were cancelled: pass it on.
             if (!locked) wakeUpFirst();
@@ -50,6 +50,7 @@ public final class Lock extends LoopBound {
     }
 
     /** Frees the lock and lets the first waiter take it; {@link IllegalStateException} if it is not locked. */
+    @Override
     public void release() {
         if (!locked) throw new IllegalStateException("Lock is not acquired.");
         if (!waiters.isEmpty()) checkLoop();
@@ -68,12 +69,6 @@ public final class Lock extends LoopBound {
 
     public boolean locked() {
         return locked;
-    }
-
-    /** Acquires, and returns a {@link Guard} whose {@code close()} releases: {@code async with lock}. */
-    public Guard hold() {
-        acquire();
-        return new ReleaseOnce(this::release);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.jasyncio;
 
+import java.util.ArrayDeque;
+
 /**
  * What every synchronisation primitive and queue shares: it may be created anywhere, and binds to
  * the loop of the first task that has to wait on it (asyncio's {@code _LoopBoundMixin}). Its
@@ -23,6 +25,19 @@ abstract class LoopBound {
         throw new IllegalStateException(this + " is bound to a different event loop"
                 + (running == null ? " and was used outside it, from " + Thread.currentThread()
                         + " (use callSoonThreadsafe)" : ""));
+    }
+
+    /**
+     * Suspends {@code task} on {@code waiter}, a future of its loop, while the waiter stands in
+     * {@code line}; it leaves the line however the wait ends. Rethrows the task's cancellation.
+     */
+    static <T> void waitInLine(Task<?> task, Future<T> waiter, ArrayDeque<Future<T>> line) {
+        line.addLast(waiter);
+        try {
+            task.suspendOn(waiter);
+        } finally {
+            line.remove(waiter);
+        }
     }
 
     /** The ", waiters:N" part of a primitive's description, empty when nobody waits. */

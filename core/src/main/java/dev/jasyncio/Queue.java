@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * A first-in, first-out queue between tasks: asyncio's {@code Queue}. {@link #put} waits while the
@@ -76,19 +77,7 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
         Objects.requireNonNull(item, "item");
         while (full()) {
             if (shutdown) throw new QueueShutDown();
-            Task<?> task = Task.currentOrThrow("Queue.put()");
-            Future<Void> putter = new Future<>(bind(task));
-            putters.addLast(putter);
-            try {
-                task.suspendOn(putter);
-            } catch (Throwable e) {
-                leaveLine(putter, putters);
-                if (!full() && !putter.cancelled()) {
-                    // get() made room and woke us, but we are leaving: the next putter may use it.
-                    wakeUpNext(putters);
-                }
-                throw e;
-            }
+            awaitTurn(putters, "Queue.put()", () -> !full());
         }
         putNowait(item);
     }
@@ -118,19 +107,7 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
     public T get() {
         while (items.isEmpty()) {
             if (shutdown) throw new QueueShutDown();
-            Task<?> task = Task.currentOrThrow("Queue.get()");
-            Future<Void> getter = new Future<>(bind(task));
-            getters.addLast(getter);
-            try {
-                task.suspendOn(getter);
-            } catch (Throwable e) {
-                leaveLine(getter, getters);
-                if (!items.isEmpty() && !getter.cancelled()) {
-                    // put() woke us for an item we will not take: the next getter may take it.
-                    wakeUpNext(getters);
-                }
-                throw e;
-            }
+            awaitTurn(getters, "Queue.get()", () -> !items.isEmpty());
         }
         return getNowait();
     }
@@ -152,10 +129,23 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
         return item;
     }
 
-    /** A waiter leaves early; the future may already be out of line (woken, or shut down). */
-    private static void leaveLine(Future<Void> waiter, ArrayDeque<Future<Void>> line) {
-        waiter.cancel();
-        line.remove(waiter);
+    /**
+     * Waits in {@code line} until a put, get or shutdown wakes us (taking us out of the line). If
+     * the wait ends otherwise (cancellation) after we were woken for a slot or an item we will not
+     * use now ({@code usable}), the wakeup goes to the next in line rather than being lost.
+     */
+    private void awaitTurn(ArrayDeque<Future<Void>> line, String what, BooleanSupplier usable) {
+        Task<?> task = Task.currentOrThrow(what);
+        Future<Void> waiter = new Future<>(bind(task));
+        line.addLast(waiter);
+        try {
+            task.suspendOn(waiter);
+        } catch (Throwable e) {
+            waiter.cancel();        // no-op if we were woken; then we are already out of the line
+            line.remove(waiter);
+            if (usable.getAsBoolean() && !waiter.cancelled()) wakeUpNext(line);
+            throw e;
+        }
     }
 
     /** Wakes the first waiter of {@code line} that is still waiting, removing it from the line. */

@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
  * newcomer never overtakes them (no barging); a waiter cancelled after it was handed a permit
  * gives it back.
  */
-public class Semaphore extends LoopBound {
+public class Semaphore extends Acquirable {
     final ArrayDeque<Future<Boolean>> waiters = new ArrayDeque<>(4);
     int value;
 
@@ -28,6 +28,7 @@ public class Semaphore extends LoopBound {
     }
 
     /** Takes a permit, waiting in line for one if needed; returns true. */
+    @Override
     public boolean acquire() {
         if (!locked()) {
             value--;
@@ -35,13 +36,8 @@ public class Semaphore extends LoopBound {
         }
         Task<?> task = Task.currentOrThrow(getClass().getSimpleName() + ".acquire()");
         Future<Boolean> waiter = new Future<>(bind(task));
-        waiters.addLast(waiter);
         try {
-            try {
-                task.suspendOn(waiter);
-            } finally {
-                waiters.remove(waiter);
-            }
+            waitInLine(task, waiter, waiters);
         } catch (CancelledError e) {
             // Cancelled after release() handed us a permit: give it back.
             if (waiter.done() && !waiter.cancelled()) value++;
@@ -56,6 +52,7 @@ public class Semaphore extends LoopBound {
     }
 
     /** Returns a permit, handing it to the first waiter if there is one. */
+    @Override
     public void release() {
         if (!waiters.isEmpty()) checkLoop();
         value++;
@@ -72,12 +69,6 @@ public class Semaphore extends LoopBound {
             }
         }
         return false;
-    }
-
-    /** Acquires, and returns a {@link Guard} whose {@code close()} releases: {@code async with sem}. */
-    public Guard hold() {
-        acquire();
-        return new ReleaseOnce(this::release);
     }
 
     @Override

@@ -137,7 +137,7 @@ class ConditionTests {
             boolean[] waited = {false};
             Condition cond = new Condition();
             Task<Void> waiter = createTask(() -> {
-                try (Guard held = cond.hold()) {
+                try (Guard _ = cond.hold()) {
                     waited[0] = true;
                     cond.await();
                 }
@@ -278,7 +278,7 @@ class ConditionTests {
     void notifyNegative() throws Exception {
         runLoop(() -> {
             Condition cond = new Condition();
-            try (Guard held = cond.hold()) {
+            try (Guard _ = cond.hold()) {
                 assertThrows(IllegalArgumentException.class, () -> cond.signal(-1));
             }
         });
@@ -292,7 +292,7 @@ class ConditionTests {
             cond.acquire();
             assertEquals("<Condition [locked]>", cond.toString());
             AsyncRunnable waitOnce = () -> {
-                try (Guard held = cond.hold()) {
+                try (Guard _ = cond.hold()) {
                     cond.await();
                 }
             };
@@ -316,7 +316,7 @@ class ConditionTests {
         runLoop(() -> {
             Condition cond = new Condition();
             assertFalse(cond.locked());
-            try (Guard held = cond.hold()) {
+            try (Guard _ = cond.hold()) {
                 assertTrue(cond.locked());
             }
             assertFalse(cond.locked());
@@ -337,13 +337,13 @@ class ConditionTests {
         Condition cond = given != null ? given : new Condition(lock);
         assertFalse(lock.locked());
         assertFalse(cond.locked());
-        try (Guard held = cond.hold()) {
+        try (Guard _ = cond.hold()) {
             assertTrue(lock.locked());
             assertTrue(cond.locked());
         }
         assertFalse(lock.locked());
         assertFalse(cond.locked());
-        try (Guard held = lock.hold()) {
+        try (Guard _ = lock.hold()) {
             assertTrue(lock.locked());
             assertTrue(cond.locked());
         }
@@ -367,18 +367,18 @@ class ConditionTests {
         runLoop(() -> {
             bindByContending(lock);
             Task<Void> waiter = createTask(() -> {
-                try (Guard held = boundCond.hold()) {
+                try (Guard _ = boundCond.hold()) {
                     boundCond.await();      // binds boundCond to this loop
                 }
             });
             sleep(0);
-            try (Guard held = boundCond.hold()) {
+            try (Guard _ = boundCond.hold()) {
                 boundCond.signal();
             }
             waiter.await();
         });
         runLoop(() -> {
-            try (Guard held = lock.hold()) {   // fast path: no loop involved
+            try (Guard _ = lock.hold()) {   // fast path: no loop involved
                 Condition cond = new Condition(lock);
                 var e = assertThrows(IllegalStateException.class, cond::acquire);
                 assertTrue(e.getMessage().endsWith("is bound to a different event loop"), e.getMessage());
@@ -409,7 +409,7 @@ class ConditionTests {
         runLoop(() -> {
             Condition condition = new Condition();
             double start = getRunningLoop().time();
-            try (Guard held = condition.hold()) {
+            try (Guard _ = condition.hold()) {
                 assertThrows(TimeoutError.class, () -> timeout(0.5, condition::await));
                 assertTrue(condition.locked());
             }
@@ -424,7 +424,7 @@ class ConditionTests {
             Condition cond = new Condition();
             CancelledError[] raised = {null};
             Task<Void> task = createTask(() -> {
-                try (Guard held = cond.hold()) {
+                try (Guard _ = cond.hold()) {
                     raised[0] = assertThrows(CancelledError.class, () -> cond.awaitFor(() -> false));
                     assertTrue(cond.locked());
                     throw raised[0];
@@ -446,7 +446,7 @@ class ConditionTests {
             boolean[] wake = {false};
             CancelledError[] raised = {null};
             Task<Void> task = createTask(() -> {
-                try (Guard held = cond.hold()) {
+                try (Guard _ = cond.hold()) {
                     raised[0] = assertThrows(CancelledError.class, () -> cond.awaitFor(() -> wake[0]));
                     assertTrue(cond.locked());
                     throw raised[0];
@@ -484,7 +484,7 @@ class ConditionTests {
         Condition condition = new Condition();
         int[] state = {0};
         AsyncRunnable consumer = () -> {
-            try (Guard held = condition.hold()) {
+            try (Guard _ = condition.hold()) {
                 while (true) {
                     condition.awaitFor(() -> state[0] != 0);
                     if (state[0] < 0) return;
@@ -495,7 +495,7 @@ class ConditionTests {
         Task<Void> c0 = createTask(consumer);
         Task<Void> c1 = createTask(consumer);
         sleep(0);
-        try (Guard held = condition.hold()) {
+        try (Guard _ = condition.hold()) {
             state[0]++;
             condition.signal(1);
             if (letItReachTheLock) sleep(0);

@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@code try (var held = x.hold())}, the Java form of {@code async with x:}, under exceptions and cancellation. */
+/** {@code try (var _ = x.hold())}, the Java form of {@code async with x:}, under exceptions and cancellation. */
 @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a broken primitive fails the test instead of hanging it
 class GuardTests {
 
@@ -27,7 +27,7 @@ class GuardTests {
             Semaphore sem = new Semaphore(1);
             IOException boom = new IOException("boom");
             IOException thrown = assertThrows(IOException.class, () -> {
-                try (Guard l = lock.hold(); Guard s = sem.hold()) {
+                try (Guard _ = lock.hold(); Guard _ = sem.hold()) {
                     assertTrue(lock.locked() && sem.locked());
                     throw boom;
                 }
@@ -45,13 +45,13 @@ class GuardTests {
             Lock lock = new Lock();
             List<String> trace = new ArrayList<>();
             Task<Void> holder = createTask(() -> {
-                try (Guard held = lock.hold()) {
+                try (Guard _ = lock.hold()) {
                     trace.add("holder in");
                     sleep(3600);
                 }
             });
             Task<Void> next = createTask(() -> {
-                try (Guard held = lock.hold()) {
+                try (Guard _ = lock.hold()) {
                     trace.add("next in");
                 }
             });
@@ -74,7 +74,7 @@ class GuardTests {
             sem.acquire();
             boolean[] entered = {false};
             Task<Void> waiter = createTask(() -> {
-                try (Guard l = lock.hold(); Guard s = sem.hold()) {
+                try (Guard _ = lock.hold(); Guard _ = sem.hold()) {
                     entered[0] = true;
                 }
             });
@@ -115,7 +115,7 @@ class GuardTests {
         runLoop(() -> {
             Lock lock = new Lock();
             var e = assertThrows(IllegalStateException.class, () -> {
-                try (Guard held = lock.hold()) {
+                try (Guard _ = lock.hold()) {
                     lock.release();
                 }
             });

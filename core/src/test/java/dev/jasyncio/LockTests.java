@@ -214,7 +214,7 @@ class LockTests {
         runLoop(() -> {
             Lock lock = new Lock();
             assertFalse(lock.locked());
-            try (Guard held = lock.hold()) {
+            try (Guard _ = lock.hold()) {
                 assertTrue(lock.locked());
             }
             assertFalse(lock.locked());

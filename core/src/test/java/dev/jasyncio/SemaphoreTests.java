@@ -179,13 +179,13 @@ class SemaphoreTests {
             Semaphore sem = new Semaphore(1);
             Task<?>[] t2 = {null};
             Task<Void> t1 = createTask(() -> {
-                try (Guard held = sem.hold()) {
+                try (Guard _ = sem.hold()) {
                     sleep(0);
                 }
                 t2[0].cancel();
             });
             t2[0] = createTask(() -> {
-                try (Guard held = sem.hold()) {
+                try (Guard _ = sem.hold()) {
                     throw new AssertionError("c2 must not get the semaphore");
                 }
             });

@@ -78,7 +78,7 @@ public class SyncBench {
             for (int w = 0; w < LOCK_TASKS; w++) {
                 workers.add(loop.createTask(() -> {
                     for (int i = 0; i < N / LOCK_TASKS; i++) {
-                        try (Guard held = lock.hold()) {
+                        try (Guard _ = lock.hold()) {
                             sleep(0);
                         }
                     }
