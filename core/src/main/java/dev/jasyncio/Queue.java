@@ -141,7 +141,7 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
         try {
             task.suspendOn(waiter);
         } catch (Throwable e) {
-            waiter.cancel();        // no-op if we were woken; then we are already out of the line
+            waiter.cancel();        // in case the wait ended some other way than through the future
             line.remove(waiter);
             if (usable.getAsBoolean() && !waiter.cancelled()) wakeUpNext(line);
             throw e;
