@@ -192,6 +192,10 @@ public final class Asyncio {
         return Gather.gather(false, List.copyOf(aws));
     }
 
+    public static <T> Future<List<T>> gather(boolean returnExceptions, Collection<? extends Awaitable<? extends T>> aws) {
+        return Gather.gather(returnExceptions, List.copyOf(aws));
+    }
+
     /**
      * Awaits {@code aw} for at most {@code timeoutSeconds}; on time-out cancels it, waits for it
      * to finish, and raises TimeoutError (caused by the CancelledError). Zero or less times out at

@@ -2,9 +2,9 @@ package dev.jasyncio;
 
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.gather;
-import static dev.jasyncio.SyncTestSupport.gatherSettled;
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Asyncio.gather;
+
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,7 +30,7 @@ class BarrierTests {
     }
 
     private static <T> List<Object> gatherTasks(int n, Awaitable<T> coro) throws Exception {
-        return gather(makeTasks(n, coro));
+        return new ArrayList<>(gather(makeTasks(n, coro)).await());
     }
 
     private static List<Object> gatherTasks(int n, AsyncRunnable coro) throws Exception {
@@ -53,7 +53,7 @@ class BarrierTests {
 
     @Test
     void repr() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(N);
             assertEquals("<Barrier [filling, waiters:0/5]>", barrier.toString());
             List<Task<Integer>> waiters = new ArrayList<>();
@@ -76,7 +76,7 @@ class BarrierTests {
             barrier.abort();
             assertEquals("<Barrier [broken]>", barrier.toString());
             assertTrue(barrier.broken());
-            gatherSettled(waiters);
+            gather(true, waiters).await();
         });
     }
 
@@ -91,7 +91,7 @@ class BarrierTests {
     /** test_context_manager: {@code async with barrier as i} is {@code int i = barrier.await()}: indices 0..N-1. */
     @Test
     void contextManager() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             int n = 3;
             Barrier barrier = new Barrier(n);
             List<Integer> results = new ArrayList<>();
@@ -107,7 +107,7 @@ class BarrierTests {
 
     @Test
     void fillingOneTask() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(1);
             assertEquals(0, barrier.await());
             assertEquals(0, barrier.nWaiting());
@@ -117,7 +117,7 @@ class BarrierTests {
 
     @Test
     void fillingOneTaskTwice() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(1);
             Task<Integer> t1 = createTask(barrier::await);
             sleep(0);
@@ -133,7 +133,7 @@ class BarrierTests {
 
     @Test
     void fillingTaskByTask() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(3);
             Task<Integer> t1 = createTask(barrier::await);
             sleep(0);
@@ -145,7 +145,7 @@ class BarrierTests {
             assertTrue(barrier.toString().contains("filling"));
             Task<Integer> t3 = createTask(barrier::await);
             sleep(0);
-            assertEquals(List.of(0, 1, 2), gather(List.of(t1, t2, t3)));
+            assertEquals(List.of(0, 1, 2), gather(List.of(t1, t2, t3)).await());
             assertEquals(0, barrier.nWaiting());
             assertFalse(barrier.broken());
         });
@@ -153,7 +153,7 @@ class BarrierTests {
 
     @Test
     void fillingTasksWaitTwice() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(N);
             List<Boolean> results = new ArrayList<>();
             gatherTasks(N, () -> {
@@ -172,7 +172,7 @@ class BarrierTests {
 
     @Test
     void fillingTasksCheckReturnValue() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(N);
             List<Boolean> results1 = new ArrayList<>();
             List<Boolean> results2 = new ArrayList<>();
@@ -197,7 +197,7 @@ class BarrierTests {
     /** test_draining_state: every released task sees "draining" except the last one out, which refills the barrier. */
     @Test
     void drainingState() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(N);
             List<Boolean> results = new ArrayList<>();
             gatherTasks(N, () -> {
@@ -215,7 +215,7 @@ class BarrierTests {
     /** test_blocking_tasks_while_draining: tasks re-entering while the barrier drains wait for the next round. */
     @Test
     void blockingTasksWhileDraining() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             int rewait = 2;
             Barrier barrier = new Barrier(N);
             Barrier barrierNowaiting = new Barrier(N - rewait);
@@ -238,7 +238,7 @@ class BarrierTests {
     /** test_filling_tasks_cancel_one: a cancelled waiter leaves; the barrier counts one fewer and is not broken. */
     @Test
     void fillingTasksCancelOne() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(3);
             List<Boolean> results = new ArrayList<>();
             AsyncRunnable coro = () -> {
@@ -262,7 +262,7 @@ class BarrierTests {
             sleep(0);
             assertEquals(2, barrier.nWaiting());
             Task<Void> t4 = createTask(coro);
-            gather(List.of(t2, t3, t4));
+            gather(List.of(t2, t3, t4)).await();
             assertEquals(3, results.size());
             assertEquals(0, barrier.nWaiting());
             assertFalse(barrier.broken());
@@ -271,7 +271,7 @@ class BarrierTests {
 
     @Test
     void resetBarrier() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(1);
             createTask(barrier::reset);
             sleep(0);
@@ -283,13 +283,13 @@ class BarrierTests {
     /** test_reset_barrier_while_tasks_waiting: waiters get BrokenBarrierError, then the barrier is usable. */
     @Test
     void resetBarrierWhileTasksWaiting() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(N);
             List<Boolean> results = new ArrayList<>();
             List<Task<Void>> tasks = makeTasks(N - 1, brokenCounted(barrier, results).asAwaitable());
             sleep(0);
             createTask(barrier::reset);
-            gather(tasks);
+            gather(tasks).await();
             assertEquals(N - 1, results.size());
             assertEquals(0, barrier.nWaiting());
             assertFalse(barrier.toString().contains("resetting"));
@@ -310,7 +310,7 @@ class BarrierTests {
     /** test_reset_barrier_when_tasks_half_draining: a released task resets while others still wait in the next round. */
     @Test
     void resetBarrierWhenTasksHalfDraining() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(N);
             List<Boolean> results1 = new ArrayList<>();
             int restOfTasks = N / 2;
@@ -332,7 +332,7 @@ class BarrierTests {
 
     @Test
     void resetBarrierWhenTasksHalfDrainingHalfBlocking() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(N);
             List<Boolean> results1 = new ArrayList<>();
             List<Boolean> results2 = new ArrayList<>();
@@ -368,7 +368,7 @@ class BarrierTests {
 
     @Test
     void resetBarrierWhileTasksWaitingAndWaitingAgain() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(N);
             List<Boolean> results1 = new ArrayList<>();
             List<Boolean> results2 = new ArrayList<>();
@@ -389,7 +389,7 @@ class BarrierTests {
                 barrier.await();
                 results2.add(true);
             });
-            gather(tasks);
+            gather(tasks).await();
             assertFalse(barrier.broken());
             assertEquals(N - 1, results1.size());
             assertEquals(N, results2.size());
@@ -399,7 +399,7 @@ class BarrierTests {
 
     @Test
     void resetBarrierWhileTasksDraining() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(N);
             List<Boolean> results1 = new ArrayList<>();
             List<Boolean> results2 = new ArrayList<>();
@@ -432,7 +432,7 @@ class BarrierTests {
 
     @Test
     void abortBarrier() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(1);
             createTask(barrier::abort);
             sleep(0);
@@ -445,7 +445,7 @@ class BarrierTests {
 
     @Test
     void abortBarrierWhenTasksHalfDrainingHalfBlocking() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(N);
             List<Boolean> results1 = new ArrayList<>();
             List<Boolean> results2 = new ArrayList<>();
@@ -480,7 +480,7 @@ class BarrierTests {
     /** test_abort_barrier_when_exception: one party fails and aborts; every other party gets BrokenBarrierError. */
     @Test
     void abortBarrierWhenException() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier = new Barrier(N);
             List<Boolean> results1 = new ArrayList<>();
             List<Boolean> results2 = new ArrayList<>();
@@ -505,7 +505,7 @@ class BarrierTests {
 
     @Test
     void abortBarrierWhenExceptionThenResetting() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Barrier barrier1 = new Barrier(N);
             Barrier barrier2 = new Barrier(N);
             List<Boolean> results1 = new ArrayList<>();

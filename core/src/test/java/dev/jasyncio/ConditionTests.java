@@ -3,8 +3,8 @@ package dev.jasyncio;
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.getRunningLoop;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.runLoop;
-import static dev.jasyncio.SyncTestSupport.timeout;
+import static dev.jasyncio.Loops.runVirtual;
+import static dev.jasyncio.Asyncio.timeout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -47,7 +47,7 @@ class ConditionTests {
 
     @Test
     void testWait() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             List<Integer> result = new ArrayList<>();
             Task<Boolean> t1 = waitAndRecordKeepingLock(cond, result, 1);
@@ -93,7 +93,7 @@ class ConditionTests {
     /** test_wait_cancel: a cancelled wait leaves no waiter and holds the lock again. */
     @Test
     void waitCancel() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             cond.acquire();
             Task<Boolean> wait = createTask(cond::await);
@@ -111,7 +111,7 @@ class ConditionTests {
      */
     @Test
     void waitCancelContested() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             cond.acquire();
             assertTrue(cond.locked());
@@ -133,7 +133,7 @@ class ConditionTests {
     /** test_wait_cancel_after_notify (bpo-32841): cancelled while waiting for the lock after a notify. */
     @Test
     void waitCancelAfterNotify() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             boolean[] waited = {false};
             Condition cond = new Condition();
             Task<Void> waiter = createTask(() -> {
@@ -159,7 +159,7 @@ class ConditionTests {
 
     @Test
     void waitUnacquired() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             var e = assertThrows(IllegalStateException.class, cond::await);
             assertEquals("cannot wait on un-acquired lock", e.getMessage());
@@ -168,7 +168,7 @@ class ConditionTests {
 
     @Test
     void waitFor() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             boolean[] presult = {false};
             List<Integer> result = new ArrayList<>();
@@ -203,7 +203,7 @@ class ConditionTests {
     /** test_wait_for_unacquired: a predicate already true needs no lock; otherwise waiting does. */
     @Test
     void waitForUnacquired() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             assertEquals(List.of(1, 2, 3), cond.awaitFor(() -> List.of(1, 2, 3)));
             assertThrows(IllegalStateException.class, () -> cond.awaitFor(() -> false));
@@ -213,7 +213,7 @@ class ConditionTests {
 
     @Test
     void testNotify() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             List<Integer> result = new ArrayList<>();
             Task<Boolean> t1 = waitAndRecord(cond, result, 1);
@@ -243,7 +243,7 @@ class ConditionTests {
 
     @Test
     void testNotifyAll() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             List<Integer> result = new ArrayList<>();
             Task<Boolean> t1 = waitAndRecord(cond, result, 1);
@@ -276,7 +276,7 @@ class ConditionTests {
     /** Not in CPython (which ignores it): a negative count is a bad argument. */
     @Test
     void notifyNegative() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             try (Guard _ = cond.hold()) {
                 assertThrows(IllegalArgumentException.class, () -> cond.signal(-1));
@@ -286,7 +286,7 @@ class ConditionTests {
 
     @Test
     void repr() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             assertEquals("<Condition [unlocked]>", cond.toString());
             cond.acquire();
@@ -313,7 +313,7 @@ class ConditionTests {
 
     @Test
     void contextManager() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             assertFalse(cond.locked());
             try (Guard _ = cond.hold()) {
@@ -326,7 +326,7 @@ class ConditionTests {
     /** test_explicit_lock: a condition over a given lock and that lock see the same state. */
     @Test
     void explicitLock() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             checkSharedLock(new Lock(), null);
             Lock lock = new Lock();
             checkSharedLock(lock, new Condition(lock));
@@ -364,7 +364,7 @@ class ConditionTests {
     void ambiguousLoops() throws Exception {
         Lock lock = new Lock();
         Condition boundCond = new Condition();
-        runLoop(() -> {
+        runVirtual(() -> {
             bindByContending(lock);
             Task<Void> waiter = createTask(() -> {
                 try (Guard _ = boundCond.hold()) {
@@ -377,7 +377,7 @@ class ConditionTests {
             }
             waiter.await();
         });
-        runLoop(() -> {
+        runVirtual(() -> {
             try (Guard _ = lock.hold()) {   // fast path: no loop involved
                 Condition cond = new Condition(lock);
                 var e = assertThrows(IllegalStateException.class, cond::acquire);
@@ -406,7 +406,7 @@ class ConditionTests {
     /** test_timeout_in_block: a timeout around wait() raises TimeoutError, and the lock is held again. */
     @Test
     void timeoutInBlock() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition condition = new Condition();
             double start = getRunningLoop().time();
             try (Guard _ = condition.hold()) {
@@ -420,7 +420,7 @@ class ConditionTests {
     /** test_cancelled_error_wakeup: cancelled while waiting: the very same CancelledError comes out. */
     @Test
     void cancelledErrorWakeup() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             CancelledError[] raised = {null};
             Task<Void> task = createTask(() -> {
@@ -441,7 +441,7 @@ class ConditionTests {
     /** test_cancelled_error_re_aquire: cancelled while re-acquiring after a notify: same instance too. */
     @Test
     void cancelledErrorReAquire() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Condition cond = new Condition();
             boolean[] wake = {false};
             CancelledError[] raised = {null};
@@ -471,13 +471,13 @@ class ConditionTests {
      */
     @Test
     void cancelledWakeup() throws Exception {
-        runLoop(() -> cancelledWakeupScenario(false));
+        runVirtual(() -> cancelledWakeupScenario(false));
     }
 
     /** test_cancelled_wakeup_relock: the same, cancelled while it re-acquires the lock. */
     @Test
     void cancelledWakeupRelock() throws Exception {
-        runLoop(() -> cancelledWakeupScenario(true));
+        runVirtual(() -> cancelledWakeupScenario(true));
     }
 
     private static void cancelledWakeupScenario(boolean letItReachTheLock) throws Exception {

@@ -3,7 +3,7 @@ package dev.jasyncio;
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.getRunningLoop;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,7 +22,7 @@ class EventTests {
 
     @Test
     void repr() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Event ev = new Event();
             assertEquals("<Event [unset]>", ev.toString());
             Task<Boolean> waiter = createTask(ev);
@@ -41,7 +41,7 @@ class EventTests {
      */
     @Test
     void testWait() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Event ev = new Event();
             assertFalse(ev.isSet());
             List<Integer> result = new ArrayList<>();
@@ -68,7 +68,7 @@ class EventTests {
     /** test_wait_on_set: returns true at once, without yielding. */
     @Test
     void waitOnSet() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Event ev = new Event();
             ev.set();
             List<String> order = new ArrayList<>();
@@ -82,7 +82,7 @@ class EventTests {
 
     @Test
     void waitCancel() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Event ev = new Event();
             Task<Boolean> wait = createTask(ev);
             getRunningLoop().callSoon(wait::cancel);
@@ -93,7 +93,7 @@ class EventTests {
 
     @Test
     void clear() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Event ev = new Event();
             assertFalse(ev.isSet());
             ev.set();
@@ -106,7 +106,7 @@ class EventTests {
     /** test_clear_with_waiters: set() then clear() still releases the task already waiting. */
     @Test
     void clearWithWaiters() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Event ev = new Event();
             List<Integer> result = new ArrayList<>();
             Task<Boolean> t = createTask(() -> {

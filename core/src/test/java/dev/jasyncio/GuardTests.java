@@ -2,7 +2,7 @@ package dev.jasyncio;
 
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -22,7 +22,7 @@ class GuardTests {
 
     @Test
     void releasesWhenTheBodyThrows() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             Semaphore sem = new Semaphore(1);
             IOException boom = new IOException("boom");
@@ -41,7 +41,7 @@ class GuardTests {
     /** A task cancelled inside the block releases on its way out, and the next waiter gets the lock. */
     @Test
     void releasesWhenTheBodyIsCancelled() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             List<String> trace = new ArrayList<>();
             Task<Void> holder = createTask(() -> {
@@ -67,7 +67,7 @@ class GuardTests {
     /** Cancelled while waiting in hold(): no guard, nothing released, and the lock is not lost. */
     @Test
     void cancelledWhileWaitingForHoldReleasesNothing() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             Semaphore sem = new Semaphore(1);
             lock.acquire();
@@ -96,7 +96,7 @@ class GuardTests {
     /** Closing a guard again does not release a hold that another task has taken since. */
     @Test
     void closingTwiceReleasesOnce() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             Guard held = lock.hold();
             held.close();
@@ -112,7 +112,7 @@ class GuardTests {
     /** A lock released by hand inside the block makes the guard's release fail loudly, as asyncio's __aexit__ does. */
     @Test
     void releasingByHandInsideTheBlockIsReported() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             var e = assertThrows(IllegalStateException.class, () -> {
                 try (Guard _ = lock.hold()) {

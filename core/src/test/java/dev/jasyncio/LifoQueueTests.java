@@ -1,6 +1,6 @@
 package dev.jasyncio;
 
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -14,7 +14,7 @@ class LifoQueueTests {
 
     @Test
     void order() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             LifoQueue<Integer> q = new LifoQueue<>();
             for (int i : List.of(1, 3, 2)) q.put(i);
             assertEquals(List.of(2, 3, 1), List.of(q.get(), q.get(), q.get()));

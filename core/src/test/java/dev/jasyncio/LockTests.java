@@ -3,7 +3,7 @@ package dev.jasyncio;
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.getRunningLoop;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,7 +21,7 @@ class LockTests {
 
     @Test
     void repr() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             assertEquals("<Lock [unlocked]>", lock.toString());
             lock.acquire();
@@ -37,13 +37,13 @@ class LockTests {
     /** test_lock and test_lock_by_with_statement check that a lock cannot be awaited: here it is not an Awaitable at all. */
     @Test
     void lock() throws Exception {
-        runLoop(() -> assertFalse(new Lock().locked()));
+        runVirtual(() -> assertFalse(new Lock().locked()));
     }
 
     /** test_acquire: waiters acquire in FIFO order, and a later waiter queues behind earlier ones. */
     @Test
     void acquire() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             List<Integer> result = new ArrayList<>();
             assertTrue(lock.acquire());
@@ -83,7 +83,7 @@ class LockTests {
     /** test_acquire_cancel: a cancelled acquire() leaves no waiter behind. */
     @Test
     void acquireCancel() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             assertTrue(lock.acquire());
             Task<Boolean> task = createTask(lock::acquire);
@@ -99,7 +99,7 @@ class LockTests {
      */
     @Test
     void cancelRace() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             Future<Void> fa = getRunningLoop().createFuture();
             Task<Void> ta = createTask(() -> lockit(lock, fa));
@@ -135,7 +135,7 @@ class LockTests {
     /** test_cancel_release_race (bpo-32734): cancel the first waiter and release in one callback: exactly one acquisition. */
     @Test
     void cancelReleaseRace() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             int[] lockCount = {0};
             int[] callCount = {0};
@@ -169,7 +169,7 @@ class LockTests {
     /** test_finished_waiter_cancelled: the first waiter is woken and then cancelled: the lock still reaches the next one. */
     @Test
     void finishedWaiterCancelled() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             lock.acquire();
             assertTrue(lock.locked());
@@ -190,7 +190,7 @@ class LockTests {
 
     @Test
     void releaseNotAcquired() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             var e = assertThrows(IllegalStateException.class, lock::release);
             assertEquals("Lock is not acquired.", e.getMessage());
@@ -199,7 +199,7 @@ class LockTests {
 
     @Test
     void releaseNoWaiters() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             lock.acquire();
             assertTrue(lock.locked());
@@ -211,7 +211,7 @@ class LockTests {
     /** test_context_manager: {@code async with lock} is {@code try (var g = lock.hold())}. */
     @Test
     void contextManager() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             assertFalse(lock.locked());
             try (Guard _ = lock.hold()) {
@@ -224,7 +224,7 @@ class LockTests {
     /** A newcomer does not barge past a queued waiter even though the lock is free when it arrives. */
     @Test
     void noBargingWhileWokenWaiterHasNotRun() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             List<String> order = new ArrayList<>();
             lock.acquire();
@@ -249,7 +249,7 @@ class LockTests {
     /** Waiting needs a task: a contended acquire() from a plain callback fails with a clear error. */
     @Test
     void contendedAcquireOutsideATaskFails() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Lock lock = new Lock();
             lock.acquire();
             Future<Throwable> seen = getRunningLoop().createFuture();

@@ -3,7 +3,7 @@ package dev.jasyncio;
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.getRunningLoop;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,13 +25,13 @@ class LoopBindingTests {
     @Test
     void queueWaitingInASecondLoopFails() throws Exception {
         Queue<Integer> q = new Queue<>();
-        runLoop(() -> {
+        runVirtual(() -> {
             Task<Integer> getter = createTask(q::get);   // this wait binds q to the first loop
             sleep(0);
             q.putNowait(1);
             assertEquals(1, getter.await());
         });
-        runLoop(() -> {
+        runVirtual(() -> {
             q.putNowait(2);                               // no waiter involved: allowed, as in asyncio
             assertEquals(2, q.getNowait());
             var e = assertThrows(IllegalStateException.class, q::get);

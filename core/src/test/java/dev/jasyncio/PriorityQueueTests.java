@@ -1,6 +1,6 @@
 package dev.jasyncio;
 
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +17,7 @@ class PriorityQueueTests {
 
     @Test
     void order() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             PriorityQueue<Integer> q = new PriorityQueue<>();
             for (int i : List.of(1, 3, 2)) q.put(i);
             assertEquals(List.of(1, 2, 3), List.of(q.get(), q.get(), q.get()));
@@ -29,7 +29,7 @@ class PriorityQueueTests {
     /** asyncio's (priority, data) tuples: a record and a comparator; the bound still applies. */
     @Test
     void orderByComparator() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             PriorityQueue<Job> q = new PriorityQueue<>(3, Comparator.comparingInt(Job::priority));
             q.put(new Job(5, "low"));
             q.put(new Job(1, "urgent"));

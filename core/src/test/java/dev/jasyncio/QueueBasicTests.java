@@ -2,7 +2,7 @@ package dev.jasyncio;
 
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +23,7 @@ class QueueBasicTests {
 
     @Test
     void repr() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>();
             assertEquals("<Queue maxsize=0>", q.toString());
 
@@ -50,7 +50,7 @@ class QueueBasicTests {
 
     @Test
     void empty() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>();
             assertTrue(q.empty());
             q.put(1);
@@ -62,7 +62,7 @@ class QueueBasicTests {
 
     @Test
     void full() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             assertFalse(new Queue<Integer>().full());
             Queue<Integer> q = new Queue<>(1);
             q.put(1);
@@ -72,7 +72,7 @@ class QueueBasicTests {
 
     @Test
     void order() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>();
             for (int i : List.of(1, 3, 2)) q.put(i);
             assertEquals(List.of(1, 3, 2), List.of(q.get(), q.get(), q.get()));
@@ -82,7 +82,7 @@ class QueueBasicTests {
     /** test_maxsize: the putter blocks after two items and resumes after one get(). */
     @Test
     void maxsize() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>(2);
             assertEquals(2, q.maxsize());
             List<Integer> haveBeenPut = new ArrayList<>();
@@ -118,7 +118,7 @@ class QueueBasicTests {
     /** Not in CPython: null items are refused, as by java.util.concurrent queues, and nothing is counted. */
     @Test
     void nullItemsAreRejected() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<String> q = new Queue<>();
             assertThrows(NullPointerException.class, () -> q.putNowait(null));
             assertThrows(NullPointerException.class, () -> q.put(null));

@@ -3,9 +3,9 @@ package dev.jasyncio;
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.getRunningLoop;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.gather;
-import static dev.jasyncio.SyncTestSupport.runLoop;
-import static dev.jasyncio.SyncTestSupport.timeout;
+import static dev.jasyncio.Asyncio.gather;
+import static dev.jasyncio.Loops.runVirtual;
+import static dev.jasyncio.Asyncio.timeout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,7 +23,7 @@ class QueueGetTests {
 
     @Test
     void blockingGet() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>();
             q.putNowait(1);
             assertEquals(1, q.get());
@@ -33,7 +33,7 @@ class QueueGetTests {
     /** test_get_with_putters: a get() that makes room wakes the first waiting putter (a real one here). */
     @Test
     void getWithPutters() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>(1);
             q.put(1);
             Task<Void> putter = createTask(() -> q.put(2));
@@ -51,7 +51,7 @@ class QueueGetTests {
 
     @Test
     void blockingGetWait() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             EventLoop loop = getRunningLoop();
             Queue<Integer> q = new Queue<>();
             Event started = new Event();
@@ -87,7 +87,7 @@ class QueueGetTests {
     /** test_get_cancelled_race: a cancelled getter does not take the next item: t2 gets 'a'. */
     @Test
     void getCancelledRace() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<String> q = new Queue<>();
             Task<String> t1 = createTask(q::get);
             Task<String> t2 = createTask(q::get);
@@ -103,7 +103,7 @@ class QueueGetTests {
 
     @Test
     void getWithWaitingPutters() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<String> q = new Queue<>(1);
             createTask(() -> q.put("a"));
             createTask(() -> q.put("b"));
@@ -115,7 +115,7 @@ class QueueGetTests {
     /** test_why_are_getters_waiting: producer and consumer through a Queue(1) both finish. */
     @Test
     void whyAreGettersWaiting() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             int items = 5;
             Queue<Integer> q = new Queue<>(1);
             Task<Void> producer = createTask(() -> {
@@ -124,7 +124,7 @@ class QueueGetTests {
             Task<Void> consumer = createTask(() -> {
                 for (int i = 0; i < items; i++) q.get();
             });
-            gather(List.of(producer, consumer));
+            gather(List.of(producer, consumer)).await();
             assertTrue(q.empty());
         });
     }
@@ -132,7 +132,7 @@ class QueueGetTests {
     /** test_cancelled_getters_not_being_held_in_self_getters: a get() timed out leaves no getter. */
     @Test
     void cancelledGettersNotBeingHeldInSelfGetters() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>(5);
             assertThrows(TimeoutError.class, () -> timeout(0.1, q::get));
             assertEquals(0, q.getters.size());

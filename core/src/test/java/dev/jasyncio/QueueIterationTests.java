@@ -3,8 +3,8 @@ package dev.jasyncio;
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.getRunningLoop;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.gather;
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Asyncio.gather;
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,7 +25,7 @@ class QueueIterationTests {
     /** The loop waits for each item as it comes, and ends once the queue is shut down and drained. */
     @Test
     void forEachWaitsForItemsAndEndsAfterShutdownAndDrain() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             EventLoop loop = getRunningLoop();
             Queue<Integer> q = new Queue<>(2);
             List<String> trace = new ArrayList<>();
@@ -48,7 +48,7 @@ class QueueIterationTests {
     /** After shutdown(true) the items left are discarded, so the loop ends without them. */
     @Test
     void forEachEndsAtOnceOnImmediateShutdown() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>();
             List<Integer> seen = new ArrayList<>();
             q.putNowait(1);
@@ -67,7 +67,7 @@ class QueueIterationTests {
     /** The iterator does not call taskDone(): join() waits until the consumer does. */
     @Test
     void iteratorLeavesTaskDoneToTheConsumer() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<String> q = new Queue<>();
             q.putNowait("a");
             q.putNowait("b");
@@ -89,7 +89,7 @@ class QueueIterationTests {
             sleep(2);
             assertEquals(List.of("got a", "done a", "got b", "done b", "joined"), trace);
             q.shutdown();
-            gather(List.of(consumer, joiner));
+            gather(List.of(consumer, joiner)).await();
             assertThrows(IllegalArgumentException.class, q::taskDone);
         });
     }
@@ -97,7 +97,7 @@ class QueueIterationTests {
     /** hasNext() takes the item; asking again does not take another, and next() hands over that one. */
     @Test
     void hasNextIsIdempotent() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>();
             q.putNowait(1);
             q.putNowait(2);
@@ -116,7 +116,7 @@ class QueueIterationTests {
     /** A consumer cancelled while its loop waits stops with CancelledError, and the item put at that moment goes to another consumer. */
     @Test
     void cancelWhileWaitingLosesNoItem() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>();
             List<Integer> first = new ArrayList<>();
             List<Integer> second = new ArrayList<>();
@@ -140,7 +140,7 @@ class QueueIterationTests {
     /** Several for-each consumers share the items: each is delivered exactly once, in order. */
     @Test
     void competingConsumersGetEachItemOnce() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>(3);
             List<Integer> all = new ArrayList<>();
             List<Task<Integer>> consumers = new ArrayList<>();
@@ -158,7 +158,7 @@ class QueueIterationTests {
             for (int i = 0; i < 30; i++) q.put(i);
             q.shutdown();
             int total = 0;
-            for (Object n : gather(consumers)) total += (Integer) n;
+            for (Object n : gather(consumers).await()) total += (Integer) n;
             assertEquals(30, total);
             List<Integer> expected = new ArrayList<>();
             for (int i = 0; i < 30; i++) expected.add(i);

@@ -1,8 +1,8 @@
 package dev.jasyncio;
 
 import static dev.jasyncio.Asyncio.createTask;
-import static dev.jasyncio.SyncTestSupport.gather;
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Asyncio.gather;
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -28,7 +28,7 @@ abstract class QueueJoinTestMixin {
     /** test_task_done: two workers take and mark 100 items; join() returns once all are processed. */
     @Test
     void taskDone() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = newQueue();
             for (int i = 0; i < 100; i++) q.putNowait(i);
             int[] accumulator = {0};
@@ -46,14 +46,14 @@ abstract class QueueJoinTestMixin {
             assertEquals(4950, accumulator[0]);
             running[0] = false;
             for (int w = 0; w < workers.size(); w++) q.putNowait(0);
-            gather(workers);
+            gather(workers).await();
         });
     }
 
     /** test_join_empty_queue: join() on a queue with nothing unfinished returns at once, twice. */
     @Test
     void joinEmptyQueue() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = newQueue();
             q.join();
             q.join();

@@ -3,8 +3,8 @@ package dev.jasyncio;
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.getRunningLoop;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.gather;
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Asyncio.gather;
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +23,7 @@ class QueuePutTests {
 
     @Test
     void blockingPut() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>();
             q.put(1);                         // unbounded: does not wait
             assertEquals(1, q.get());
@@ -32,7 +32,7 @@ class QueuePutTests {
 
     @Test
     void blockingPutWait() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             EventLoop loop = getRunningLoop();
             Queue<Integer> q = new Queue<>(1);
             Event started = new Event();
@@ -63,7 +63,7 @@ class QueuePutTests {
     /** test_get_cancel_drop_one_pending_reader: the reader woken for item 1 is cancelled: 1 is not dropped. */
     @Test
     void getCancelDropOnePendingReader() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>();
             Task<Integer> reader = createTask(q::get);
             sleep(0);
@@ -79,7 +79,7 @@ class QueuePutTests {
     /** test_get_cancel_drop_many_pending_readers: one woken reader cancelled; the other two get {1, 2}. */
     @Test
     void getCancelDropManyPendingReaders() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>();
             Task<Integer> reader1 = createTask(q::get);
             Task<Integer> reader2 = createTask(q::get);
@@ -97,7 +97,7 @@ class QueuePutTests {
     /** test_put_cancel_drop: a cancelled put() inserts nothing; the retry inserts exactly once. */
     @Test
     void putCancelDrop() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>(1);
             q.putNowait(1);
             Task<Void> writer = createTask(() -> q.put(2));
@@ -126,7 +126,7 @@ class QueuePutTests {
      */
     @Test
     void floatMaxsize() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>(2);
             q.putNowait(1);
             q.putNowait(2);
@@ -143,7 +143,7 @@ class QueuePutTests {
     /** test_put_cancelled (despite its name): a put() into an unbounded queue completes and its item is got. */
     @Test
     void putCancelled() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>();
             Task<Boolean> t = createTask(() -> {
                 q.put(1);
@@ -158,7 +158,7 @@ class QueuePutTests {
     /** test_put_cancelled_race: blocked putters are served FIFO; cancelling a later one does not disturb them. */
     @Test
     void putCancelledRace() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<String> q = new Queue<>(1);
             Task<Void> putA = createTask(() -> q.put("a"));
             Task<Void> putB = createTask(() -> q.put("b"));
@@ -180,7 +180,7 @@ class QueuePutTests {
 
     @Test
     void putWithWaitingGetters() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<String> q = new Queue<>();
             Task<String> t = createTask(q::get);
             sleep(0);
@@ -192,7 +192,7 @@ class QueuePutTests {
     /** test_why_are_putters_waiting: four putters into a Queue(2) and a getter that drains once: all finish. */
     @Test
     void whyArePuttersWaiting() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>(2);
             List<Task<Void>> tasks = new ArrayList<>();
             tasks.add(createTask(() -> {
@@ -204,14 +204,14 @@ class QueuePutTests {
                 int item = i;
                 tasks.add(createTask(() -> q.put(item)));
             }
-            gather(tasks);
+            gather(tasks).await();
             assertEquals(2, q.qsize());
         });
     }
 
     @Test
     void cancelledPutsNotBeingHeldInSelfPutters() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>(1);
             q.putNowait(1);
             Task<Void> putTask = createTask(() -> q.put(1));
@@ -226,7 +226,7 @@ class QueuePutTests {
     /** test_cancelled_put_silence_value_error_exception: a putter already taken off the line by get, then cancelled, just ends cancelled. */
     @Test
     void cancelledPutSilenceValueErrorException() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<Integer> q = new Queue<>(1);
             q.putNowait(1);
             Task<Void> putTask = createTask(() -> q.put(1));

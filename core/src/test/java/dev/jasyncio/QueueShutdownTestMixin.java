@@ -2,7 +2,7 @@ package dev.jasyncio;
 
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.runLoop;
+import static dev.jasyncio.Loops.runVirtual;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,7 +35,7 @@ abstract class QueueShutdownTestMixin {
     /** test_shutdown_empty: a pending get() raises QueueShutDown; join() returns; everything after fails. */
     @Test
     void shutdownEmpty() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<String> q = newQueue(0);
             Task<String> getTask = createTask(q::get);
             sleep(0);
@@ -52,7 +52,7 @@ abstract class QueueShutdownTestMixin {
     /** test_shutdown_nonempty: a blocked put() fails; the item left is still got; join() waits for its taskDone(). */
     @Test
     void shutdownNonempty() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<String> q = newQueue(1);
             q.putNowait("data");
             Task<Void> joinTask = createTask(q::join);
@@ -82,7 +82,7 @@ abstract class QueueShutdownTestMixin {
     /** test_shutdown_immediate: the items are discarded and counted done, which releases join(). */
     @Test
     void shutdownImmediate() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<String> q = newQueue(0);
             q.putNowait("data");
             Task<Void> joinTask = createTask(q::join);
@@ -99,7 +99,7 @@ abstract class QueueShutdownTestMixin {
     /** test_shutdown_immediate_with_unfinished: an item already got still needs its taskDone() before join() returns. */
     @Test
     void shutdownImmediateWithUnfinished() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Queue<String> q = newQueue(0);
             q.putNowait("data");
             q.putNowait("data");

@@ -3,10 +3,10 @@ package dev.jasyncio;
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.getRunningLoop;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.SyncTestSupport.gather;
-import static dev.jasyncio.SyncTestSupport.gatherSettled;
-import static dev.jasyncio.SyncTestSupport.runLoop;
-import static dev.jasyncio.SyncTestSupport.timeout;
+import static dev.jasyncio.Asyncio.gather;
+
+import static dev.jasyncio.Loops.runVirtual;
+import static dev.jasyncio.Asyncio.timeout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -31,7 +31,7 @@ class SemaphoreTests {
 
     @Test
     void repr() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Semaphore sem = new Semaphore(1);
             assertEquals("<Semaphore [unlocked, value:1]>", sem.toString());
             sem.acquire();
@@ -42,7 +42,7 @@ class SemaphoreTests {
             assertEquals("<Semaphore [locked, waiters:2]>", sem.toString());
             sem.release();
             sem.release();
-            gather(List.of(w1, w2));
+            gather(List.of(w1, w2)).await();
             assertEquals("<BoundedSemaphore [unlocked, value:2]>", new BoundedSemaphore(2).toString());
         });
     }
@@ -65,7 +65,7 @@ class SemaphoreTests {
     /** test_acquire: value accounting; waiters queue once the value is 0; a newcomer (c4) queues behind them. */
     @Test
     void acquire() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Semaphore sem = new Semaphore(3);
             List<Integer> result = new ArrayList<>();
             assertTrue(sem.acquire());
@@ -97,7 +97,7 @@ class SemaphoreTests {
             assertFalse(t4.done());
 
             sem.release();
-            gather(List.of(t2, t3, t4));
+            gather(List.of(t2, t3, t4)).await();
             assertEquals(List.of(1, 2, 3, 4), result);
         });
     }
@@ -112,7 +112,7 @@ class SemaphoreTests {
 
     @Test
     void acquireCancel() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Semaphore sem = new Semaphore(1);
             sem.acquire();
             Task<Boolean> acquire = createTask(sem::acquire);
@@ -126,7 +126,7 @@ class SemaphoreTests {
     /** test_acquire_cancel_before_awoken: two waiters cancelled before a release: the permit goes to t3 only. */
     @Test
     void acquireCancelBeforeAwoken() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Semaphore sem = new Semaphore(0);
             Task<Boolean> t1 = createTask(sem::acquire);
             Task<Boolean> t2 = createTask(sem::acquire);
@@ -155,7 +155,7 @@ class SemaphoreTests {
     /** test_acquire_hang: a cancelled first waiter does not stop the release from reaching the second. */
     @Test
     void acquireHang() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Semaphore sem = new Semaphore(0);
             Task<Boolean> t1 = createTask(sem::acquire);
             Task<Boolean> t2 = createTask(sem::acquire);
@@ -175,7 +175,7 @@ class SemaphoreTests {
      */
     @Test
     void acquireNoHang() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Semaphore sem = new Semaphore(1);
             Task<?>[] t2 = {null};
             Task<Void> t1 = createTask(() -> {
@@ -189,7 +189,7 @@ class SemaphoreTests {
                     throw new AssertionError("c2 must not get the semaphore");
                 }
             });
-            List<Object> results = gatherSettled(List.of(t1, t2[0]));
+            List<Object> results = gather(true, List.of(t1, t2[0])).await();
             assertNull(results.get(0));
             assertInstanceOf(CancelledError.class, results.get(1));
             assertTrue(timeout(1.0, sem::acquire));
@@ -207,7 +207,7 @@ class SemaphoreTests {
 
     @Test
     void releaseNoWaiters() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Semaphore sem = new Semaphore(1);
             sem.acquire();
             assertTrue(sem.locked());
@@ -228,7 +228,7 @@ class SemaphoreTests {
     /** test_acquire_fifo_order: three tasks acquire, sleep, release, twice: they keep their turns. */
     @Test
     void acquireFifoOrder() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Semaphore sem = new Semaphore(1);
             List<String> result = new ArrayList<>();
             List<Task<Void>> tasks = new ArrayList<>();
@@ -244,7 +244,7 @@ class SemaphoreTests {
                     sem.release();
                 }));
             }
-            gather(tasks);
+            gather(tasks).await();
             assertEquals(List.of("c1_1", "c2_1", "c3_1", "c1_2", "c2_2", "c3_2"), result);
         });
     }
@@ -252,7 +252,7 @@ class SemaphoreTests {
     /** test_acquire_fifo_order_2: c2 releases and re-acquires: it queues behind c3. */
     @Test
     void acquireFifoOrder2() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Semaphore sem = new Semaphore(1);
             List<Integer> result = new ArrayList<>();
             Task<Boolean> t1 = acquireAndRecord(sem, result, 1);
@@ -268,7 +268,7 @@ class SemaphoreTests {
             sleep(0);
             sem.release();
             sem.release();
-            gather(List.of(t1, t2, t3));
+            gather(List.of(t1, t2, t3)).await();
             assertEquals(List.of(1, 2, 3, 4), result);
         });
     }
@@ -276,7 +276,7 @@ class SemaphoreTests {
     /** test_acquire_fifo_order_3: a cancelled waiter is skipped: [2, 3]. */
     @Test
     void acquireFifoOrder3() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Semaphore sem = new Semaphore(0);
             List<Integer> result = new ArrayList<>();
             Task<Boolean> t1 = acquireAndRecord(sem, result, 1);
@@ -287,7 +287,7 @@ class SemaphoreTests {
             sleep(0);
             sem.release();
             sem.release();
-            gatherSettled(List.of(t1, t2, t3));
+            gather(true, List.of(t1, t2, t3)).await();
             assertEquals(List.of(2, 3), result);
         });
     }
@@ -298,7 +298,7 @@ class SemaphoreTests {
      */
     @Test
     void acquireFifoOrder4() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             Semaphore sem = new Semaphore(0);
             List<Integer> result = new ArrayList<>();
             List<Task<?>> t4 = new ArrayList<>();
@@ -333,7 +333,7 @@ class SemaphoreTests {
             assertEquals(2, sem.value);
             assertEquals(3, sem.waiters.size());
             sleep(0);
-            gather(List.of(t1, t2, t3, t4.getFirst()));
+            gather(List.of(t1, t2, t3, t4.getFirst())).await();
             assertEquals(List.of(1, 2, 3, 4), result);
         });
     }
@@ -341,7 +341,7 @@ class SemaphoreTests {
     /** Like Lock, hold() gives a Guard; a BoundedSemaphore's guard releases exactly once even if closed twice. */
     @Test
     void holdReleasesOnce() throws Exception {
-        runLoop(() -> {
+        runVirtual(() -> {
             BoundedSemaphore sem = new BoundedSemaphore(2);
             Guard held = sem.hold();
             assertEquals(1, sem.value);
