@@ -257,6 +257,22 @@ class CarrierTests {
         assertEquals(EventLoop.UNRETRIEVED_GRACE, reportedAt[0], 1e-9);
     }
 
+    /** An interrupt of the thread running the loop neither spins the loop nor gets lost. */
+    @Test
+    void interruptOfTheCarryingThreadIsKeptForTheCaller() throws Exception {
+        Thread.currentThread().interrupt();
+        try {
+            double t = Loops.runVirtual(() -> {
+                sleep(5);
+                return getRunningLoop().time();
+            });
+            assertEquals(5.0, t);
+            assertTrue(Thread.interrupted(), "the interrupt is still there afterwards");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     // ---- in a fresh JVM ----
 
     /** JDK pollers started by a task's first blocking read must not depend on the loop. */

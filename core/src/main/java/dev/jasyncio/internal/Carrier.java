@@ -42,6 +42,7 @@ public final class Carrier implements Executor {
     private volatile Thread thread;       // the platform thread carrying now; null between runs
     private volatile int sleep;           // AWAKE, or how the carrier blocks right now
     private volatile boolean driverWake;  // another thread asked the driver to run an iteration
+    private boolean interruptedWhileCarrying;
 
     // The driver's request to wait for I/O or a deadline. Only touched on the carrier's OS thread.
     private Thread ioWaiter;
@@ -88,6 +89,8 @@ public final class Carrier implements Executor {
     public void carry(Thread driver) {
         if (Thread.currentThread().isVirtual()) throw new IllegalStateException("a carrier must be a platform thread");
         thread = Thread.currentThread();
+        // mounting a virtual thread clears the carrier's interrupt status: keep it for the caller
+        if (Thread.interrupted()) interruptedWhileCarrying = true;
         try {
             driver.start();
             while (driver.isAlive()) {
@@ -104,6 +107,10 @@ public final class Carrier implements Executor {
         } finally {
             thread = null;
             sleep = AWAKE;
+            if (interruptedWhileCarrying) {
+                interruptedWhileCarrying = false;
+                Thread.currentThread().interrupt(); // give the caller back its interrupt
+            }
         }
     }
 
@@ -113,6 +120,8 @@ public final class Carrier implements Executor {
     }
 
     private void idle() {
+        // an interrupt would make every park and select return at once: keep it, do not spin
+        if (Thread.interrupted()) interruptedWhileCarrying = true;
         Thread waiter = ioWaiter;
         if (waiter != null && driverWake) {
             driverWake = false;
