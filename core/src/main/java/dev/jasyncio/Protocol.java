@@ -1,0 +1,37 @@
+package dev.jasyncio;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The callbacks a {@link Transport} makes (asyncio's {@code Protocol}). They run on the loop,
+ * between task steps, and must not block. Every method has an empty default.
+ *
+ * <p>Order: {@code connectionMade}, then any number of {@code dataReceived}, then at most one
+ * {@code eofReceived}, then exactly one {@code connectionLost}.
+ */
+public interface Protocol {
+    default void connectionMade(Transport transport) {}
+
+    /**
+     * Bytes from the peer, between the buffer's position and limit. The buffer is reused once this
+     * returns: copy what must be kept.
+     */
+    default void dataReceived(ByteBuffer data) {}
+
+    /**
+     * The peer closed its sending side. Return true to keep the transport open (to go on writing);
+     * false closes it.
+     */
+    default boolean eofReceived() {
+        return false;
+    }
+
+    /** The connection is closed: {@code exc} is null for a normal close or EOF, else the error. */
+    default void connectionLost(Throwable exc) {}
+
+    /** The transport's write buffer went over its high-water mark: stop producing. */
+    default void pauseWriting() {}
+
+    /** The write buffer drained to its low-water mark: producing may go on. */
+    default void resumeWriting() {}
+}
