@@ -10,9 +10,10 @@ import java.util.function.Consumer;
 
 /**
  * asyncio's {@code as_completed}, as a plain iterator: it yields one future per input (duplicates
- * counted once) without waiting. Each yielded future, when first awaited, takes the outcome of the
- * next input to complete, so results arrive in completion order whatever order the yielded futures
- * are awaited in. Once the timeout passes, every future not yet resolved raises TimeoutError.
+ * counted once) without waiting. Each yielded future, when first awaited or given a done-callback
+ * (as {@code wait}, {@code gather} and {@code shield} do), takes the outcome of the next input to
+ * complete, so results arrive in completion order whatever order the yielded futures are awaited
+ * in. Once the timeout passes, every future not yet resolved raises TimeoutError.
  */
 final class AsCompleted<T> implements Iterable<Future<T>> {
     private final EventLoop loop;
@@ -71,7 +72,12 @@ final class AsCompleted<T> implements Iterable<Future<T>> {
         while (!claimed.isEmpty() && (!completed.isEmpty() || timedOut)) claimed.poll().resolve();
     }
 
-    /** A yielded future: bound to the next completed input when first awaited. */
+    /**
+     * A yielded future: bound to the next completed input when first awaited or observed. asyncio
+     * yields coroutines, which wait() and gather() run as tasks that await them; a Java caller
+     * hands these futures to wait() or gather() directly, and those only add a done-callback, so
+     * that must claim an input too, or the future would never complete.
+     */
     private final class Next extends Future<T> {
         private boolean claimedYet;
 
@@ -79,14 +85,24 @@ final class AsCompleted<T> implements Iterable<Future<T>> {
             super(AsCompleted.this.loop);
         }
 
-        @Override
-        public T await() throws Exception {
+        private void claim() {
             if (!claimedYet) {
                 claimedYet = true;
                 claimed.add(this);
                 resolveClaims();
             }
+        }
+
+        @Override
+        public T await() throws Exception {
+            claim(); // first, so that an input already completed is returned without suspending
             return super.await();
+        }
+
+        @Override
+        public void addDoneCallback(Consumer<? super Future<T>> cb) {
+            claim();
+            super.addDoneCallback(cb);
         }
 
         void resolve() {

@@ -137,7 +137,11 @@ class AsCompletedTests extends LoopTestCase {
         });
     }
 
-    /** Several yielded futures can be awaited at once, each in a task of its own. */
+    /**
+     * Several yielded futures can be awaited at once: each in a task of its own (asyncio's form),
+     * or handed as they are to wait(), as asyncio's ensure_future hands over a future. The
+     * timeout turns a yielded future that never completes into a failure instead of a hang.
+     */
     @Test
     void asCompletedConcurrent() throws Exception {
         loop.runUntilComplete(() -> {
@@ -145,9 +149,16 @@ class AsCompletedTests extends LoopTestCase {
             assertEquals(2, futs.size());
             List<Task<String>> tasks = new ArrayList<>();
             for (Future<String> f : futs) tasks.add(createTask(f::await));
-            var r = Asyncio.wait(tasks, ALL_COMPLETED);
+            var r = Asyncio.wait(tasks, 1.0, ALL_COMPLETED);
+            assertEquals(Set.of(), r.pending());
             assertEquals(Set.of("a", "b"), results(r.done()));
             assertEquals(0.05, loop.time());
+
+            futs = list(asCompleted(Set.of(sleeper(0.05, "a"), sleeper(0.05, "b"))));
+            var direct = Asyncio.wait(futs, 1.0, ALL_COMPLETED);
+            assertEquals(Set.of(), direct.pending());
+            assertEquals(Set.of("a", "b"), results(direct.done()));
+            assertEquals(0.10, loop.time());
             return null;
         });
     }
