@@ -2,6 +2,7 @@ package dev.jasyncio;
 
 import static dev.jasyncio.Asyncio.asCompleted;
 import static dev.jasyncio.Asyncio.createTask;
+import static dev.jasyncio.Asyncio.gather;
 import static dev.jasyncio.Asyncio.sleep;
 import static dev.jasyncio.ReturnWhen.ALL_COMPLETED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -139,8 +140,8 @@ class AsCompletedTests extends LoopTestCase {
 
     /**
      * Several yielded futures can be awaited at once: each in a task of its own (asyncio's form),
-     * or handed as they are to wait(), as asyncio's ensure_future hands over a future. The
-     * timeout turns a yielded future that never completes into a failure instead of a hang.
+     * or handed as they are to wait() or gather(), as asyncio's ensure_future hands over a
+     * future. The timeouts turn a yielded future that never completes into a failure, not a hang.
      */
     @Test
     void asCompletedConcurrent() throws Exception {
@@ -159,6 +160,13 @@ class AsCompletedTests extends LoopTestCase {
             assertEquals(Set.of(), direct.pending());
             assertEquals(Set.of("a", "b"), results(direct.done()));
             assertEquals(0.10, loop.time());
+
+            Task<String> first = sleeper(0.05, "first");
+            Task<String> second = sleeper(0.06, "second");
+            futs = list(asCompleted(List.of(second, first)));
+            assertEquals(List.of("first", "second"), Asyncio.waitFor(gather(futs), 1.0),
+                    "gather claims the yielded futures in argument order");
+            assertEquals(0.16, loop.time(), 1e-9);
             return null;
         });
     }
