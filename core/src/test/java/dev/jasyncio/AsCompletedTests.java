@@ -146,29 +146,34 @@ class AsCompletedTests extends LoopTestCase {
     @Test
     void asCompletedConcurrent() throws Exception {
         loop.runUntilComplete(() -> {
-            List<Future<String>> futs = list(asCompleted(Set.of(sleeper(0.05, "a"), sleeper(0.05, "b"))));
-            assertEquals(2, futs.size());
             List<Task<String>> tasks = new ArrayList<>();
-            for (Future<String> f : futs) tasks.add(createTask(f::await));
-            var r = Asyncio.wait(tasks, 1.0, ALL_COMPLETED);
-            assertEquals(Set.of(), r.pending());
-            assertEquals(Set.of("a", "b"), results(r.done()));
+            for (Future<String> f : yieldedPair()) tasks.add(createTask(f::await));
+            assertBothDone(Asyncio.wait(tasks, 1.0, ALL_COMPLETED));
             assertEquals(0.05, loop.time());
 
-            futs = list(asCompleted(Set.of(sleeper(0.05, "a"), sleeper(0.05, "b"))));
-            var direct = Asyncio.wait(futs, 1.0, ALL_COMPLETED);
-            assertEquals(Set.of(), direct.pending());
-            assertEquals(Set.of("a", "b"), results(direct.done()));
+            assertBothDone(Asyncio.wait(yieldedPair(), 1.0, ALL_COMPLETED));
             assertEquals(0.10, loop.time());
 
             Task<String> first = sleeper(0.05, "first");
             Task<String> second = sleeper(0.06, "second");
-            futs = list(asCompleted(List.of(second, first)));
+            List<Future<String>> futs = list(asCompleted(List.of(second, first)));
             assertEquals(List.of("first", "second"), Asyncio.waitFor(gather(futs), 1.0),
                     "gather claims the yielded futures in argument order");
             assertEquals(0.16, loop.time(), 1e-9);
             return null;
         });
+    }
+
+    /** The two futures asCompleted yields for two new tasks, which return "a" and "b" after 0.05 s. */
+    private List<Future<String>> yieldedPair() {
+        List<Future<String>> futs = list(asCompleted(Set.of(sleeper(0.05, "a"), sleeper(0.05, "b"))));
+        assertEquals(2, futs.size());
+        return futs;
+    }
+
+    private static void assertBothDone(DoneAndPending<? extends Future<String>> r) throws Exception {
+        assertEquals(Set.of(), r.pending());
+        assertEquals(Set.of("a", "b"), results(r.done()));
     }
 
     /** The same input given twice is yielded once. */

@@ -55,13 +55,19 @@ class ShieldTests extends LoopTestCase {
         assertTrue(outer.cancelled());
     }
 
-    @Test
-    void shieldCancelOuter() throws Exception {
-        Future<Integer> inner = loop.createFuture();
+    /** Shields {@code inner}, lets the loop run, cancels the shield and lets the loop run again. */
+    private Future<Integer> cancelledShield(Future<Integer> inner) throws Exception {
         Future<Integer> outer = shield(inner);
         runBriefly(loop);
         outer.cancel();
         runBriefly(loop);
+        return outer;
+    }
+
+    @Test
+    void shieldCancelOuter() throws Exception {
+        Future<Integer> inner = loop.createFuture();
+        Future<Integer> outer = cancelledShield(inner);
         assertTrue(outer.cancelled());
         assertFalse(inner.done());
     }
@@ -70,10 +76,7 @@ class ShieldTests extends LoopTestCase {
     void shieldCancelOuterResult() throws Exception {
         List<ErrorContext> errors = recordErrors(loop);
         Future<Integer> inner = loop.createFuture();
-        Future<Integer> outer = shield(inner);
-        runBriefly(loop);
-        outer.cancel();
-        runBriefly(loop);
+        cancelledShield(inner);
         inner.setResult(1);
         afterUnretrievedGrace();
         loop.close();
@@ -84,10 +87,7 @@ class ShieldTests extends LoopTestCase {
     void shieldCancelOuterException() throws Exception {
         List<ErrorContext> errors = recordErrors(loop);
         Future<Integer> inner = loop.createFuture();
-        Future<Integer> outer = shield(inner);
-        runBriefly(loop);
-        outer.cancel();
-        runBriefly(loop);
+        cancelledShield(inner);
         Exception exc = new Exception("foo");
         inner.setException(exc);
         assertReportedOnce(errors, inner, exc);
@@ -98,12 +98,8 @@ class ShieldTests extends LoopTestCase {
     void shieldDuplicateLogOnce() throws Exception {
         List<ErrorContext> errors = recordErrors(loop);
         Future<Integer> inner = loop.createFuture();
-        for (int i = 0; i < 2; i++) {
-            Future<Integer> outer = shield(inner);
-            runBriefly(loop);
-            outer.cancel();
-            runBriefly(loop);
-        }
+        cancelledShield(inner);
+        cancelledShield(inner);
         Exception exc = new Exception("foo");
         inner.setException(exc);
         assertReportedOnce(errors, inner, exc);
@@ -138,22 +134,7 @@ class ShieldTests extends LoopTestCase {
     /** Cancelling the task that awaits a shield does not cancel what it shields. */
     @Test
     void shieldEffect() throws Exception {
-        int[] proof = {0};
-        Future<Void> waiter = loop.createFuture();
-        AsyncRunnable inner = () -> {
-            waiter.await();
-            proof[0] += 1;
-        };
-        Task<Void> f = loop.createTask(() -> {
-            shield(inner.asAwaitable()).await();
-            proof[0] += 100;
-        });
-        runBriefly(loop);
-        f.cancel();
-        assertThrows(CancelledError.class, () -> loop.runUntilComplete(f));
-        waiter.setResult(null);
-        runBriefly(loop);
-        assertEquals(1, proof[0]);
+        assertEquals(1, OuterCancel.proof(loop, inner -> () -> shield(inner.asAwaitable()).await()));
     }
 
     /** Cancelling the shield of a gather leaves the gather and its children alone. */

@@ -2,7 +2,6 @@ package dev.jasyncio;
 
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.Loops.runBriefly;
 import static dev.jasyncio.ReturnWhen.ALL_COMPLETED;
 import static dev.jasyncio.ReturnWhen.FIRST_COMPLETED;
 import static dev.jasyncio.ReturnWhen.FIRST_EXCEPTION;
@@ -128,24 +127,22 @@ class WaitTests extends LoopTestCase {
     /** FIRST_EXCEPTION returns at once when a task has already failed. */
     @Test
     void waitFirstException() throws Exception {
-        Task<Void> a = sleeper(10.0);
-        Task<Void> b = failing(0, new ArithmeticException("err"));
-        DoneAndPending<Task<Void>> r = loop.runUntilComplete(() -> Asyncio.wait(List.of(b, a), FIRST_EXCEPTION));
-        assertEquals(Set.of(b), r.done());
-        assertEquals(Set.of(a), r.pending());
-        assertEquals(0.0, loop.time());
-
-        finish(a, b);
+        checkFirstException(0);
     }
 
     @Test
     void waitFirstExceptionInWait() throws Exception {
+        checkFirstException(0.01);
+    }
+
+    /** wait([b, a], FIRST_EXCEPTION) returns when b fails, {@code failAfter} seconds in, with a still sleeping. */
+    private void checkFirstException(double failAfter) throws Exception {
         Task<Void> a = sleeper(10.0);
-        Task<Void> b = failing(0.01, new ArithmeticException("err"));
+        Task<Void> b = failing(failAfter, new ArithmeticException("err"));
         DoneAndPending<Task<Void>> r = loop.runUntilComplete(() -> Asyncio.wait(List.of(b, a), FIRST_EXCEPTION));
         assertEquals(Set.of(b), r.done());
         assertEquals(Set.of(a), r.pending());
-        assertEquals(0.01, loop.time());
+        assertEquals(failAfter, loop.time());
 
         finish(a, b);
     }
@@ -203,20 +200,6 @@ class WaitTests extends LoopTestCase {
     /** Cancelling the task in wait() makes wait() raise at once and leaves the awaited task running. */
     @Test
     void yieldWaitDoesNotShieldCancel() throws Exception {
-        int[] proof = {0};
-        Future<Void> waiter = loop.createFuture();
-        Task<Void> f = loop.createTask(() -> {
-            Asyncio.wait(List.of(createTask(() -> {
-                waiter.await();
-                proof[0] += 1;
-            })), ALL_COMPLETED);
-            proof[0] += 100;
-        });
-        runBriefly(loop);
-        f.cancel();
-        assertThrows(CancelledError.class, () -> loop.runUntilComplete(f));
-        waiter.setResult(null);
-        runBriefly(loop);
-        assertEquals(1, proof[0]);
+        assertEquals(1, OuterCancel.proof(loop, inner -> () -> Asyncio.wait(List.of(createTask(inner)), ALL_COMPLETED)));
     }
 }
