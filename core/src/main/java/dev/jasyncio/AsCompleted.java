@@ -105,6 +105,17 @@ final class AsCompleted<T> implements Iterable<Future<T>> {
             super.addDoneCallback(cb);
         }
 
+        /**
+         * A future cancelled while it waits for an input leaves the line, as a cancelled getter
+         * leaves asyncio's queue: otherwise it would take, and lose, the next input to complete.
+         */
+        @Override
+        public boolean cancel(String msg) {
+            if (!super.cancel(msg)) return false;
+            claimed.remove(this);
+            return true;
+        }
+
         void resolve() {
             Future<T> f = completed.poll();
             if (f == null) {

@@ -4,9 +4,11 @@ import static dev.jasyncio.Asyncio.asCompleted;
 import static dev.jasyncio.Asyncio.createTask;
 import static dev.jasyncio.Asyncio.gather;
 import static dev.jasyncio.Asyncio.sleep;
+import static dev.jasyncio.Loops.recordErrors;
 import static dev.jasyncio.ReturnWhen.ALL_COMPLETED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -174,6 +176,29 @@ class AsCompletedTests extends LoopTestCase {
     private static void assertBothDone(DoneAndPending<? extends Future<String>> r) throws Exception {
         assertEquals(Set.of(), r.pending());
         assertEquals(Set.of("a", "b"), results(r.done()));
+    }
+
+    /**
+     * test_queues' test_get_cancelled_race, through asCompleted (asyncio's as_completed waits in an
+     * asyncio.Queue): a task cancelled while it waits on a yielded future takes no input, so the
+     * next yielded future gets the first one. Checked against CPython 3.13.
+     */
+    @Test
+    void asCompletedGetCancelledRace() throws Exception {
+        List<ErrorContext> errors = recordErrors(loop);
+        Task<String> a = sleeper(0.1, "a");
+        Task<String> b = sleeper(0.2, "b");
+        loop.runUntilComplete(() -> {
+            List<Future<String>> futs = list(asCompleted(List.of(a, b)));
+            Task<String> t1 = createTask(futs.get(0)::await);
+            sleep(0.05);
+            t1.cancel();
+            assertEquals("a", Asyncio.waitFor(futs.get(1), 1.0));
+            assertEquals(0.1, loop.time());
+            assertTrue(t1.cancelled());
+            return null;
+        });
+        assertEquals(List.of(), errors);
     }
 
     /** The same input given twice is yielded once. */
