@@ -80,6 +80,7 @@ final class AsCompleted<T> implements Iterable<Future<T>> {
      */
     private final class Next extends Future<T> {
         private boolean claimedYet;
+        private Future<T> input; // the input this future was resolved with
 
         Next() {
             super(AsCompleted.this.loop);
@@ -96,7 +97,19 @@ final class AsCompleted<T> implements Iterable<Future<T>> {
         @Override
         public T await() throws Exception {
             claim(); // first, so that an input already completed is returned without suspending
-            return super.await();
+            try {
+                return super.await();
+            } catch (CancelledError e) {
+                // Resolved, but the awaiting task was cancelled before it could run again. asyncio's
+                // waiter takes its input from the queue only when it runs, so the input goes on to
+                // the next yielded future instead of being lost with this one.
+                if (input != null && !cancelled() && e != exceptionForReport()) {
+                    completed.addFirst(input);
+                    input = null;
+                    resolveClaims();
+                }
+                throw e;
+            }
         }
 
         @Override
@@ -118,6 +131,7 @@ final class AsCompleted<T> implements Iterable<Future<T>> {
 
         void resolve() {
             Future<T> f = completed.poll();
+            input = f;
             if (f == null) {
                 setException(new TimeoutError());
             } else if (f.cancelled()) {

@@ -201,6 +201,27 @@ class AsCompletedTests extends LoopTestCase {
         assertEquals(List.of(), errors);
     }
 
+    /**
+     * test_queues' test_get_cancel_drop_one_pending_reader, through asCompleted: a task cancelled
+     * after its yielded future got an input, but before the task ran again, hands the input on to
+     * the next yielded future. Checked against CPython 3.13.
+     */
+    @Test
+    void asCompletedGetCancelDropOnePendingReader() throws Exception {
+        Task<String> a = sleeper(0.1, "a");
+        Task<String> b = sleeper(0.2, "b");
+        loop.runUntilComplete(() -> {
+            List<Future<String>> futs = list(asCompleted(List.of(a, b)));
+            Task<String> t1 = createTask(futs.get(0)::await);
+            sleep(0); // t1 waits on futs[0] first
+            a.addDoneCallback(x -> t1.cancel()); // runs just after asCompleted has handed "a" to futs[0]
+            assertEquals("a", Asyncio.waitFor(futs.get(1), 1.0));
+            assertEquals(0.1, loop.time());
+            assertTrue(t1.cancelled());
+            return null;
+        });
+    }
+
     /** The same input given twice is yielded once. */
     @Test
     void asCompletedDuplicateCoroutines() throws Exception {
