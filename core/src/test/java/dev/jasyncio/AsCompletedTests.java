@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -185,20 +186,10 @@ class AsCompletedTests extends LoopTestCase {
      */
     @Test
     void asCompletedGetCancelledRace() throws Exception {
-        List<ErrorContext> errors = recordErrors(loop);
-        Task<String> a = sleeper(0.1, "a");
-        Task<String> b = sleeper(0.2, "b");
-        loop.runUntilComplete(() -> {
-            List<Future<String>> futs = list(asCompleted(List.of(a, b)));
-            Task<String> t1 = createTask(futs.get(0)::await);
+        checkCancelledWaiterLosesNoInput((a, t1) -> {
             sleep(0.05);
             t1.cancel();
-            assertEquals("a", Asyncio.waitFor(futs.get(1), 1.0));
-            assertEquals(0.1, loop.time());
-            assertTrue(t1.cancelled());
-            return null;
         });
-        assertEquals(List.of(), errors);
     }
 
     /**
@@ -208,18 +199,31 @@ class AsCompletedTests extends LoopTestCase {
      */
     @Test
     void asCompletedGetCancelDropOnePendingReader() throws Exception {
+        checkCancelledWaiterLosesNoInput((a, t1) -> {
+            // runs just after asCompleted has handed "a" to the future t1 awaits
+            a.addDoneCallback(x -> t1.cancel());
+        });
+    }
+
+    /**
+     * A task t1 awaits the first future yielded for a (0.1 s) and b (0.2 s), then {@code cancelT1}
+     * arranges for t1 to be cancelled: the second yielded future still gets "a", at 0.1 s.
+     */
+    private void checkCancelledWaiterLosesNoInput(BiConsumer<Task<String>, Task<String>> cancelT1) throws Exception {
+        List<ErrorContext> errors = recordErrors(loop);
         Task<String> a = sleeper(0.1, "a");
         Task<String> b = sleeper(0.2, "b");
         loop.runUntilComplete(() -> {
             List<Future<String>> futs = list(asCompleted(List.of(a, b)));
             Task<String> t1 = createTask(futs.get(0)::await);
-            sleep(0); // t1 waits on futs[0] first
-            a.addDoneCallback(x -> t1.cancel()); // runs just after asCompleted has handed "a" to futs[0]
+            sleep(0); // t1 is the first to wait
+            cancelT1.accept(a, t1);
             assertEquals("a", Asyncio.waitFor(futs.get(1), 1.0));
             assertEquals(0.1, loop.time());
             assertTrue(t1.cancelled());
             return null;
         });
+        assertEquals(List.of(), errors);
     }
 
     /** The same input given twice is yielded once. */
