@@ -10,9 +10,10 @@ import java.util.function.Consumer;
 
 /**
  * asyncio's {@code as_completed}, as a plain iterator: it yields one future per input (duplicates
- * counted once) without waiting. Each yielded future, when first awaited, takes the outcome of the
- * next input to complete, so results arrive in completion order whatever order the yielded futures
- * are awaited in. Once the timeout passes, every future not yet resolved raises TimeoutError.
+ * counted once) without waiting. Each yielded future, when first awaited or given a done-callback
+ * (as {@code wait}, {@code gather} and {@code shield} do), takes the outcome of the next input to
+ * complete, so results arrive in completion order whatever order the yielded futures are awaited
+ * in. Once the timeout passes, every future not yet resolved raises TimeoutError.
  */
 final class AsCompleted<T> implements Iterable<Future<T>> {
     private final EventLoop loop;
@@ -71,26 +72,66 @@ final class AsCompleted<T> implements Iterable<Future<T>> {
         while (!claimed.isEmpty() && (!completed.isEmpty() || timedOut)) claimed.poll().resolve();
     }
 
-    /** A yielded future: bound to the next completed input when first awaited. */
+    /**
+     * A yielded future: bound to the next completed input when first awaited or observed. asyncio
+     * yields coroutines, which wait() and gather() run as tasks that await them; a Java caller
+     * hands these futures to wait() or gather() directly, and those only add a done-callback, so
+     * that must claim an input too, or the future would never complete.
+     */
     private final class Next extends Future<T> {
         private boolean claimedYet;
+        private Future<T> input; // the input this future was resolved with
 
         Next() {
             super(AsCompleted.this.loop);
         }
 
-        @Override
-        public T await() throws Exception {
+        private void claim() {
             if (!claimedYet) {
                 claimedYet = true;
                 claimed.add(this);
                 resolveClaims();
             }
-            return super.await();
+        }
+
+        @Override
+        public T await() throws Exception {
+            claim(); // first, so that an input already completed is returned without suspending
+            try {
+                return super.await();
+            } catch (CancelledError e) {
+                // Resolved, but the awaiting task was cancelled before it could run again. asyncio's
+                // waiter takes its input from the queue only when it runs, so the input goes on to
+                // the next yielded future instead of being lost with this one.
+                if (input != null && !cancelled() && e != exceptionForReport()) {
+                    completed.addFirst(input);
+                    input = null;
+                    resolveClaims();
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void addDoneCallback(Consumer<? super Future<T>> cb) {
+            claim();
+            super.addDoneCallback(cb);
+        }
+
+        /**
+         * A future cancelled while it waits for an input leaves the line, as a cancelled getter
+         * leaves asyncio's queue: otherwise it would take, and lose, the next input to complete.
+         */
+        @Override
+        public boolean cancel(String msg) {
+            if (!super.cancel(msg)) return false;
+            claimed.remove(this);
+            return true;
         }
 
         void resolve() {
             Future<T> f = completed.poll();
+            input = f;
             if (f == null) {
                 setException(new TimeoutError());
             } else if (f.cancelled()) {

@@ -43,14 +43,17 @@ final class Gather<T> extends Future<List<T>> {
             }
         }
         if (loop == null) loop = EventLoop.runningLoop("gather()");
-        Set<Future<? extends T>> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Future<? extends T>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Future<? extends T>> distinct = new ArrayList<>(aws.size());
         List<Future<? extends T>> children = new ArrayList<>(aws.size());
         for (Awaitable<? extends T> aw : aws) {
             Future<? extends T> f = loop.ensureFuture(aw);
-            distinct.add(f);
+            if (seen.add(f)) distinct.add(f);
             children.add(f);
         }
         Gather<T> outer = new Gather<>(loop, children, distinct.size(), returnExceptions);
+        // In argument order, as asyncio does, and not in the identity set's random order: adding
+        // a callback can act (a future yielded by asCompleted claims the next completed input).
         for (Future<? extends T> child : distinct) child.addDoneCallback(outer.onChildDone);
         return outer;
     }
