@@ -112,19 +112,23 @@ public final class Timeout {
     /**
      * Another exception ended a scope that timed out (raised while handling the cancellation):
      * record the timeout on it, as asyncio inserts a TimeoutError into its context chain. Java has
-     * no implicit context, so the TimeoutError (caused by the CancelledError found in the cause
-     * chain) is added as suppressed.
+     * no implicit context, so the TimeoutError is added as suppressed, caused by the CancelledError
+     * found in the cause chain. An exception thrown from a finally block carries no trace of the
+     * CancelledError it replaced, so then a new CancelledError stands for it: the timeout is
+     * recorded either way.
      */
     private static void markTimedOut(Throwable exc) {
+        CancelledError cause = null;
         Set<Throwable> seen = new HashSet<>();
         for (Throwable c = exc.getCause(); c != null && seen.add(c); c = c.getCause()) {
             if (c instanceof CancelledError ce) {
-                TimeoutError te = new TimeoutError();
-                te.initCause(ce);
-                exc.addSuppressed(te);
-                return;
+                cause = ce;
+                break;
             }
         }
+        TimeoutError te = new TimeoutError();
+        te.initCause(cause != null ? cause : new CancelledError());
+        exc.addSuppressed(te);
     }
 
     private void onTimeout() {
