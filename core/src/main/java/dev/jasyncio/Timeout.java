@@ -1,5 +1,6 @@
 package dev.jasyncio;
 
+import java.nio.channels.ClosedByInterruptException;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -100,6 +101,15 @@ public final class Timeout {
                     te.initCause(exc);
                     return te;
                 }
+                if (isInterruption(exc)) {
+                    // our cancel reached a task blocked in a JDK call as an interrupt: that is how
+                    // the CancelledError arrived there, so it is still this scope's timeout
+                    CancelledError ce = new CancelledError();
+                    ce.initCause(exc);
+                    TimeoutError te = new TimeoutError();
+                    te.initCause(ce);
+                    return te;
+                }
                 markTimedOut(exc);
                 if (exc instanceof ExceptionGroup g) g.exceptions().forEach(Timeout::markTimedOut);
             }
@@ -129,6 +139,10 @@ public final class Timeout {
         TimeoutError te = new TimeoutError();
         te.initCause(cause != null ? cause : new CancelledError());
         exc.addSuppressed(te);
+    }
+
+    private static boolean isInterruption(Throwable t) {
+        return t instanceof InterruptedException || t instanceof ClosedByInterruptException;
     }
 
     private void onTimeout() {
