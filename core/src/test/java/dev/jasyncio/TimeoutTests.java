@@ -6,6 +6,8 @@ import static dev.jasyncio.Asyncio.sleep;
 import static dev.jasyncio.Asyncio.taskGroup;
 import static dev.jasyncio.Asyncio.timeout;
 import static dev.jasyncio.Asyncio.timeoutAt;
+import static dev.jasyncio.Loops.assertStateError;
+import static dev.jasyncio.Loops.errorsOutsideTask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -28,22 +30,29 @@ import org.junit.jupiter.api.Test;
  * {@code timeout(d, cm -> ...)}; "no deadline" ({@code None}) is {@code POSITIVE_INFINITY}.
  * asyncio's implicit {@code __context__} chains have no Java counterpart: where asyncio inserts a
  * TimeoutError into the context chain of an exception raised while a timeout expires, jasyncio adds
- * it as a suppressed exception (README, "Differences from asyncio"). Nothing is skipped.
+ * it as a suppressed exception (README, "Differences from asyncio"). The two tests of a busy loop
+ * run on the real clock. Nothing is skipped; beyond CPython's tests, timeoutInterruptsBlockingCall
+ * covers a case only jasyncio has, and the last tests pin conformance invariants 3 to 5.
  */
 class TimeoutTests extends LoopTestCase {
     private static final double NO_DEADLINE = Double.POSITIVE_INFINITY;
-
-    private void run(AsyncRunnable body) throws Exception {
-        loop.runUntilComplete(body.asAwaitable());
-    }
 
     /** Python's {@code 1/0}, as a call so that it can end a finally block without a compiler warning. */
     private static void zeroDivision() {
         throw new ArithmeticException("division by zero");
     }
 
+    /** A body that records its Timeout in {@code cm}, then sleeps (a negative time: returns at once). */
+    private static TimeoutBody<Void> sleeping(AtomicReference<Timeout> cm, double seconds) {
+        return t -> {
+            cm.set(t);
+            if (seconds >= 0) sleep(seconds);
+            return null;
+        };
+    }
+
     /** The one suppressed TimeoutError that marks an exception raised while a timeout expired. */
-    private static TimeoutError suppressedTimeout(Throwable e) {
+    static TimeoutError suppressedTimeout(Throwable e) {
         List<Throwable> found = Arrays.stream(e.getSuppressed()).filter(s -> s instanceof TimeoutError).toList();
         assertEquals(1, found.size(), () -> "suppressed TimeoutErrors of " + e + ": " + found);
         return (TimeoutError) found.getFirst();
@@ -53,11 +62,7 @@ class TimeoutTests extends LoopTestCase {
     void timeoutBasic() throws Exception {
         var cm = new AtomicReference<Timeout>();
         run(() -> {
-            TimeoutError e = assertThrows(TimeoutError.class, () -> timeout(0.01, t -> {
-                cm.set(t);
-                sleep(10);
-                return null;
-            }));
+            TimeoutError e = assertThrows(TimeoutError.class, () -> timeout(0.01, sleeping(cm, 10)));
             assertInstanceOf(CancelledError.class, e.getCause()); // test_timeout_exception_cause
             assertEquals(0.01, loop.time());
         });
@@ -69,11 +74,7 @@ class TimeoutTests extends LoopTestCase {
         run(() -> {
             double deadline = loop.time() + 0.01;
             var cm = new AtomicReference<Timeout>();
-            assertThrows(TimeoutError.class, () -> timeoutAt(deadline, t -> {
-                cm.set(t);
-                sleep(10);
-                return null;
-            }));
+            assertThrows(TimeoutError.class, () -> timeoutAt(deadline, sleeping(cm, 10)));
             assertTrue(cm.get().expired());
             assertEquals(deadline, cm.get().when());
             assertEquals(deadline, loop.time());
@@ -91,11 +92,7 @@ class TimeoutTests extends LoopTestCase {
                 cm1.set(t1);
                 try {
                     // only the outermost scope turns the cancellation into TimeoutError
-                    return timeoutAt(deadline, t2 -> {
-                        cm2.set(t2);
-                        sleep(10);
-                        return null;
-                    });
+                    return timeoutAt(deadline, sleeping(cm2, 10));
                 } catch (CancelledError e) {
                     trace.add("inner scope raised CancelledError");
                     throw e;
@@ -126,11 +123,7 @@ class TimeoutTests extends LoopTestCase {
     void timeoutNotCalled() throws Exception {
         var cm = new AtomicReference<Timeout>();
         run(() -> {
-            timeout(10, t -> {
-                cm.set(t);
-                sleep(0.01);
-                return null;
-            });
+            timeout(10, sleeping(cm, 0.01));
             double t1 = loop.time();
             assertEquals(0.01, t1);
             assertFalse(cm.get().expired());
@@ -139,30 +132,26 @@ class TimeoutTests extends LoopTestCase {
         });
     }
 
-    @Test
-    void timeoutDisabled() throws Exception {
+    /** No deadline (asyncio's None), given as a delay or as a loop time: the scope never fires. */
+    private void assertNoDeadline(boolean absolute) throws Exception {
         var cm = new AtomicReference<Timeout>();
-        run(() -> timeout(NO_DEADLINE, t -> {
-            cm.set(t);
-            sleep(3600); // never interrupted
-            return null;
-        }));
+        run(() -> {
+            if (absolute) timeoutAt(NO_DEADLINE, sleeping(cm, 3600));
+            else timeout(NO_DEADLINE, sleeping(cm, 3600));
+        });
         assertFalse(cm.get().expired());
         assertEquals(NO_DEADLINE, cm.get().when());
         assertEquals(3600.0, loop.time());
     }
 
     @Test
+    void timeoutDisabled() throws Exception {
+        assertNoDeadline(false);
+    }
+
+    @Test
     void timeoutAtDisabled() throws Exception {
-        var cm = new AtomicReference<Timeout>();
-        run(() -> timeoutAt(NO_DEADLINE, t -> {
-            cm.set(t);
-            sleep(3600);
-            return null;
-        }));
-        assertFalse(cm.get().expired());
-        assertEquals(NO_DEADLINE, cm.get().when());
-        assertEquals(3600.0, loop.time());
+        assertNoDeadline(true);
     }
 
     /** timeout(delay) fires even when the body's await is a single yield. */
@@ -170,11 +159,7 @@ class TimeoutTests extends LoopTestCase {
         run(() -> {
             double t0 = loop.time();
             var cm = new AtomicReference<Timeout>();
-            assertThrows(TimeoutError.class, () -> timeout(delay, t -> {
-                cm.set(t);
-                sleep(bodySleep);
-                return null;
-            }));
+            assertThrows(TimeoutError.class, () -> timeout(delay, sleeping(cm, bodySleep)));
             assertEquals(t0, loop.time(), "no time passes");
             assertTrue(cm.get().expired());
             assertEquals(t0 + delay, cm.get().when());
@@ -446,22 +431,14 @@ class TimeoutTests extends LoopTestCase {
     @Test
     void reprExpired() throws Exception {
         var cm = new AtomicReference<Timeout>();
-        run(() -> assertThrows(TimeoutError.class, () -> timeout(0.01, t -> {
-            cm.set(t);
-            sleep(10);
-            return null;
-        })));
+        run(() -> assertThrows(TimeoutError.class, () -> timeout(0.01, sleeping(cm, 10))));
         assertEquals("<Timeout [expired]>", cm.get().toString());
     }
 
     @Test
     void reprFinished() throws Exception {
         var cm = new AtomicReference<Timeout>();
-        run(() -> timeout(10, t -> {
-            cm.set(t);
-            sleep(0);
-            return null;
-        }));
+        run(() -> timeout(10, sleeping(cm, 0)));
         assertEquals("<Timeout [finished]>", cm.get().toString());
     }
 
@@ -497,17 +474,21 @@ class TimeoutTests extends LoopTestCase {
         });
     }
 
+    /** The start of test_*_after_cancellation: the task cancels itself and swallows the CancelledError. */
+    private static void cancelSelfAndSwallow() {
+        try {
+            currentTask().cancel();
+            sleep(1); // work which will be cancelled
+        } catch (CancelledError e) {
+            // swallowed, without uncancel(): cancelling() stays 1
+        }
+    }
+
     @Test
     void timeoutAfterCancellation() throws Exception {
         run(() -> {
-            try {
-                currentTask().cancel();
-                sleep(1); // work which will be cancelled
-            } catch (CancelledError e) {
-                // swallowed, without uncancel(): cancelling() stays 1
-            } finally {
-                assertThrows(TimeoutError.class, () -> timeout(0.0, () -> sleep(1, null))); // some cleanup
-            }
+            cancelSelfAndSwallow();
+            assertThrows(TimeoutError.class, () -> timeout(0.0, () -> sleep(1, null))); // some cleanup
             assertEquals(1, currentTask().cancelling());
         });
     }
@@ -515,26 +496,15 @@ class TimeoutTests extends LoopTestCase {
     @Test
     void cancelInTimeoutAfterCancellation() throws Exception {
         run(() -> {
-            try {
+            cancelSelfAndSwallow();
+            assertThrows(CancelledError.class, () -> timeout(1.0, () -> {
                 currentTask().cancel();
-                sleep(1);
-            } catch (CancelledError e) {
-                // swallowed
-            } finally {
-                assertThrows(CancelledError.class, () -> timeout(1.0, () -> {
-                    currentTask().cancel();
-                    sleep(2);
-                    return null;
-                }));
-            }
+                sleep(2);
+                return null;
+            }));
             assertEquals(2, currentTask().cancelling());
             assertEquals(0.0, loop.time());
         });
-    }
-
-    private static void assertStateError(String expected, org.junit.jupiter.api.function.Executable call) {
-        IllegalStateException e = assertThrows(IllegalStateException.class, call);
-        assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
     @Test
@@ -549,10 +519,7 @@ class TimeoutTests extends LoopTestCase {
     void timeoutDoubleEnter() throws Exception {
         var cm = new AtomicReference<Timeout>();
         run(() -> {
-            timeout(0.01, t -> {
-                cm.set(t);
-                return null;
-            });
+            timeout(0.01, sleeping(cm, -1));
             assertStateError("has already been entered", cm.get()::enter);
         });
     }
@@ -561,10 +528,7 @@ class TimeoutTests extends LoopTestCase {
     void timeoutFinished() throws Exception {
         run(() -> {
             var cm = new AtomicReference<Timeout>();
-            timeout(0.01, t -> {
-                cm.set(t);
-                return null;
-            });
+            timeout(0.01, sleeping(cm, -1));
             assertStateError("finished", () -> cm.get().reschedule(0.02));
         });
     }
@@ -573,11 +537,7 @@ class TimeoutTests extends LoopTestCase {
     void timeoutExpired() throws Exception {
         run(() -> {
             var cm = new AtomicReference<Timeout>();
-            assertThrows(TimeoutError.class, () -> timeout(0.01, t -> {
-                cm.set(t);
-                sleep(1);
-                return null;
-            }));
+            assertThrows(TimeoutError.class, () -> timeout(0.01, sleeping(cm, 1)));
             assertStateError("expired", () -> cm.get().reschedule(0.02));
         });
     }
@@ -604,30 +564,75 @@ class TimeoutTests extends LoopTestCase {
     @Test
     void timeoutWithoutTask() throws Exception {
         Timeout cm = new Timeout(0.01);
-        List<Throwable> errors = new ArrayList<>();
-        run(() -> {
-            Future<Void> done = loop.createFuture();
-            loop.callSoon(() -> {
-                try {
-                    cm.enter();
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-                try {
-                    timeout(0.01, () -> null);
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-                done.setResult(null);
-            });
-            done.await();
-        });
-        assertEquals(2, errors.size(), errors.toString());
-        for (Throwable e : errors) {
+        var errors = new AtomicReference<List<Throwable>>();
+        run(() -> errors.set(errorsOutsideTask(cm::enter, () -> timeout(0.01, () -> null))));
+        assertEquals(2, errors.get().size(), errors.get().toString());
+        for (Throwable e : errors.get()) {
             assertInstanceOf(IllegalStateException.class, e);
             assertTrue(e.getMessage().contains("task"), e.getMessage());
         }
         assertStateError("has not been entered", () -> cm.reschedule(0.02));
+    }
+
+    @Test
+    void cancelMessagePassesThrough() throws Exception {
+        run(() -> {
+            Task<Void> t = createTask(() -> {
+                timeout(10, () -> sleep(10, null));
+            });
+            sleep(1);
+            t.cancel("msg");
+            CancelledError e = assertThrows(CancelledError.class, t::await);
+            assertEquals("msg", e.getMessage());
+            assertTrue(t.cancelled());
+        });
+    }
+
+    /**
+     * Invariant 4: a cancel from outside that arrives while an expired scope's body is still
+     * cleaning up is not swallowed: the scope lets the CancelledError through.
+     */
+    @Test
+    void externalCancelWhileExpiringIsNotSwallowed() throws Exception {
+        run(() -> {
+            var cm = new AtomicReference<Timeout>();
+            Task<Void> t = createTask(() -> {
+                timeout(1, c -> {
+                    cm.set(c);
+                    try {
+                        sleep(10);
+                    } catch (CancelledError e) {
+                        sleep(0.5); // cleanup, cut short by the cancel below
+                        throw e;
+                    }
+                    return null;
+                });
+            });
+            sleep(1.2);
+            assertTrue(cm.get().expired());
+            t.cancel();
+            assertThrows(CancelledError.class, t::await);
+            assertTrue(t.cancelled());
+            assertEquals(1.2, loop.time());
+        });
+    }
+
+    /** Invariant 5: when only the inner deadline fires, the inner scope raises and the outer goes on. */
+    @Test
+    void innerTimeoutAloneRaisesInInnerScope() throws Exception {
+        run(() -> {
+            var outer = new AtomicReference<Timeout>();
+            String result = timeout(10, t1 -> {
+                outer.set(t1);
+                assertThrows(TimeoutError.class, () -> timeout(1, () -> sleep(5, null)));
+                assertEquals(0, currentTask().cancelling());
+                sleep(2);
+                return "outer body finished";
+            });
+            assertEquals("outer body finished", result);
+            assertFalse(outer.get().expired());
+            assertEquals(3.0, loop.time());
+        });
     }
 
     @Test
