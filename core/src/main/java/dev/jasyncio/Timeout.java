@@ -104,6 +104,7 @@ public final class Timeout {
                 if (isInterruption(exc)) {
                     // our cancel reached a task blocked in a JDK call as an interrupt: that is how
                     // the CancelledError arrived there, so it is still this scope's timeout
+                    Thread.interrupted(); // a channel leaves the interrupt set; it was ours, so clear it
                     CancelledError ce = new CancelledError();
                     ce.initCause(exc);
                     TimeoutError te = new TimeoutError();
