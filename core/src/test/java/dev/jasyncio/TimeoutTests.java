@@ -17,6 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.Pipe;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -375,20 +378,35 @@ class TimeoutTests extends LoopTestCase {
     /**
      * jasyncio only (no asyncio counterpart): a task blocked in a JDK call does not hold the loop,
      * so the deadline passes while it blocks; the cancel reaches it as an interrupt, and the scope
-     * still ends with TimeoutError.
+     * still ends with TimeoutError. The interrupt was the scope's own, so it is not left set.
      */
     @Test
     void timeoutInterruptsBlockingCall() throws Exception {
+        assertBlockingCallTimesOut(InterruptedException.class, () -> Thread.sleep(10_000));
+    }
+
+    /** The same for a channel read, which the interrupt ends with ClosedByInterruptException. */
+    @Test
+    void timeoutInterruptsBlockingChannelRead() throws Exception {
+        Pipe pipe = Pipe.open();
+        try (var source = pipe.source(); var sink = pipe.sink()) {
+            assertBlockingCallTimesOut(ClosedByInterruptException.class, () -> source.read(ByteBuffer.allocate(1)));
+        }
+    }
+
+    private void assertBlockingCallTimesOut(Class<? extends Exception> interruption, AsyncRunnable blockingCall)
+            throws Exception {
         run(() -> {
             TimeoutError e = assertThrows(TimeoutError.class, () -> timeout(0.05, () -> {
-                Thread.sleep(10_000);
+                blockingCall.run();
                 return null;
             }));
             CancelledError ce = assertInstanceOf(CancelledError.class, e.getCause());
-            assertInstanceOf(InterruptedException.class, ce.getCause());
+            assertInstanceOf(interruption, ce.getCause());
             assertEquals(0.05, loop.time());
             assertEquals(0, currentTask().cancelling());
             assertFalse(Thread.currentThread().isInterrupted());
+            Thread.sleep(1); // a blocking call right after is not interrupted
             sleep(1); // no cancellation is left pending
         });
     }
