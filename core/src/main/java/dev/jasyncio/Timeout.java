@@ -1,5 +1,6 @@
 package dev.jasyncio;
 
+import java.nio.channels.ClosedByInterruptException;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -100,6 +101,16 @@ public final class Timeout {
                     te.initCause(exc);
                     return te;
                 }
+                if (isInterruption(exc)) {
+                    // our cancel reached a task blocked in a JDK call as an interrupt: that is how
+                    // the CancelledError arrived there, so it is still this scope's timeout
+                    Thread.interrupted(); // a channel leaves the interrupt set; it was ours, so clear it
+                    CancelledError ce = new CancelledError();
+                    ce.initCause(exc);
+                    TimeoutError te = new TimeoutError();
+                    te.initCause(ce);
+                    return te;
+                }
                 markTimedOut(exc);
                 if (exc instanceof ExceptionGroup g) g.exceptions().forEach(Timeout::markTimedOut);
             }
@@ -112,19 +123,27 @@ public final class Timeout {
     /**
      * Another exception ended a scope that timed out (raised while handling the cancellation):
      * record the timeout on it, as asyncio inserts a TimeoutError into its context chain. Java has
-     * no implicit context, so the TimeoutError (caused by the CancelledError found in the cause
-     * chain) is added as suppressed.
+     * no implicit context, so the TimeoutError is added as suppressed, caused by the CancelledError
+     * found in the cause chain. An exception thrown from a finally block carries no trace of the
+     * CancelledError it replaced, so then a new CancelledError stands for it: the timeout is
+     * recorded either way.
      */
     private static void markTimedOut(Throwable exc) {
+        CancelledError cause = null;
         Set<Throwable> seen = new HashSet<>();
         for (Throwable c = exc.getCause(); c != null && seen.add(c); c = c.getCause()) {
             if (c instanceof CancelledError ce) {
-                TimeoutError te = new TimeoutError();
-                te.initCause(ce);
-                exc.addSuppressed(te);
-                return;
+                cause = ce;
+                break;
             }
         }
+        TimeoutError te = new TimeoutError();
+        te.initCause(cause != null ? cause : new CancelledError());
+        exc.addSuppressed(te);
+    }
+
+    private static boolean isInterruption(Throwable t) {
+        return t instanceof InterruptedException || t instanceof ClosedByInterruptException;
     }
 
     private void onTimeout() {

@@ -12,6 +12,11 @@ abstract class LoopTestCase {
         loop = Loops.newTestLoop();
     }
 
+    /** Runs {@code body} as a task of the test's loop, until it is done. */
+    void run(AsyncRunnable body) throws Exception {
+        loop.runUntilComplete(body.asAwaitable());
+    }
+
     @AfterEach
     void closeLoop() {
         loop.close();

@@ -47,4 +47,32 @@ final class Loops {
         loop.setExceptionHandler((l, ctx) -> errors.add(ctx));
         return errors;
     }
+
+    /** asyncio's assertRaisesRegex(RuntimeError, text): an IllegalStateException whose message contains {@code text}. */
+    static void assertStateError(String text, org.junit.jupiter.api.function.Executable call) {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, call);
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(text), e.getMessage());
+    }
+
+    /**
+     * asyncio's test_utils.await_without_task: runs each call in one callback of the running
+     * loop, outside any task, and returns what the calls threw. Call it from a task.
+     */
+    static List<Throwable> errorsOutsideTask(org.junit.jupiter.api.function.Executable... calls) throws Exception {
+        EventLoop loop = Asyncio.getRunningLoop();
+        List<Throwable> errors = new ArrayList<>();
+        Future<Void> done = loop.createFuture();
+        loop.callSoon(() -> {
+            for (var call : calls) {
+                try {
+                    call.execute();
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }
+            done.setResult(null);
+        });
+        done.await();
+        return errors;
+    }
 }
