@@ -664,6 +664,26 @@ public class EventLoop implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Closes a channel registered with this loop's selector now. The JDK defers closing the socket
+     * of a registered non-blocking channel until the selector deregisters it at its next select;
+     * until then a listening socket still completes handshakes (which it later resets) and a
+     * connection sends no FIN. A select right away releases it, as asyncio's close does.
+     */
+    void closeChannel(SelectableChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // the descriptor is released either way
+        }
+        if (closed) return;
+        try {
+            selector.selectNow(readyKeys); // what it finds ready is processed next iteration
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Queues an I/O callback for this iteration (asyncio's {@code _add_callback}). */
     void addReady(Handle h) {
         ready.addLast(h);

@@ -158,11 +158,7 @@ abstract class SelectorTransport implements BaseTransport {
         try {
             protocolConnectionLost(e);
         } finally {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // the descriptor is released either way
-            }
+            loop.closeChannel(channel);
             Server s = server;
             server = null;
             if (s != null) s.detach(this);

@@ -135,7 +135,7 @@ public final class Server implements AutoCloseable {
         listeners = null;
         for (ServerSocketChannel ch : ls) {
             SocketAddress addr = addresses.get(ls.indexOf(ch));
-            Sockets.closeQuietly(ch);
+            loop.closeChannel(ch);
             if (addr instanceof UnixDomainSocketAddress unix) {
                 try {
                     Files.deleteIfExists(unix.getPath());
