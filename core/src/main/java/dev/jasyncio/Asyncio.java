@@ -1,5 +1,7 @@
 package dev.jasyncio;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -263,6 +265,54 @@ public final class Asyncio {
             body.run(tg);
             return null;
         });
+    }
+
+    // ---- streams --------------------------------------------------------------------------------
+
+    /** Connects to {@code host:port}; returns the connection's reader and writer. Call it from a task. */
+    public static Connection openConnection(String host, int port) throws IOException {
+        return openConnection(host, port, ConnectOptions.defaults());
+    }
+
+    /** {@link #openConnection(String, int)} with a local address or a reader limit. */
+    public static Connection openConnection(String host, int port, ConnectOptions options) throws IOException {
+        EventLoop loop = EventLoop.runningLoop("openConnection()");
+        return StreamProtocol.open(loop, options.limit(), f -> loop.createConnection(f, host, port, options));
+    }
+
+    /** Connects to the Unix domain socket at {@code path}. */
+    public static Connection openUnixConnection(Path path) throws IOException {
+        return openUnixConnection(path, ConnectOptions.defaults());
+    }
+
+    public static Connection openUnixConnection(Path path, ConnectOptions options) throws IOException {
+        EventLoop loop = EventLoop.runningLoop("openUnixConnection()");
+        return StreamProtocol.open(loop, options.limit(), f -> loop.createUnixConnection(f, path));
+    }
+
+    /**
+     * Listens on {@code host:port} (null: every interface; port 0: any free port) and runs
+     * {@code handler} in a new task for each connection.
+     */
+    public static Server startServer(ClientConnected handler, String host, int port) throws IOException {
+        return startServer(handler, host, port, ServerOptions.defaults());
+    }
+
+    public static Server startServer(ClientConnected handler, String host, int port, ServerOptions options) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        EventLoop loop = EventLoop.runningLoop("startServer()");
+        return loop.createServer(() -> new StreamProtocol(loop, new StreamReader(options.limit()), handler), host, port, options);
+    }
+
+    /** {@link #startServer} on a Unix domain socket; the socket file is removed when the server closes. */
+    public static Server startUnixServer(ClientConnected handler, Path path) throws IOException {
+        return startUnixServer(handler, path, ServerOptions.defaults());
+    }
+
+    public static Server startUnixServer(ClientConnected handler, Path path, ServerOptions options) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        EventLoop loop = EventLoop.runningLoop("startUnixServer()");
+        return loop.createUnixServer(() -> new StreamProtocol(loop, new StreamReader(options.limit()), handler), path, options);
     }
 
     // ---- threads --------------------------------------------------------------------------------

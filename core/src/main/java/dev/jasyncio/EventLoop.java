@@ -3,7 +3,18 @@ package dev.jasyncio;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,8 +31,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.jasyncio.internal.Carrier;
+import dev.jasyncio.internal.ReadyKeys;
 import dev.jasyncio.internal.Throwables;
 
 /**
@@ -40,6 +53,9 @@ public class EventLoop implements AutoCloseable {
     static final double UNRETRIEVED_GRACE = 1.0;
 
     private final Selector selector;
+    private final ReadyKeys readyKeys = new ReadyKeys();
+    private final Consumer<SelectionKey> processKey = key -> ((IoWatch) key.attachment()).ready(this);
+    private ByteBuffer readBuffer;
     final Carrier carrier;
     private final ArrayDeque<Handle> ready = new ArrayDeque<>(256);
     private final TimerQueue timers = new TimerQueue();
@@ -86,7 +102,7 @@ public class EventLoop implements AutoCloseable {
             throw new UncheckedIOException("cannot open a selector", e);
         }
         try {
-            carrier = new Carrier(selector);
+            carrier = new Carrier(selector, readyKeys);
         } catch (RuntimeException e) {
             closeQuietly(selector);
             throw e;
@@ -235,7 +251,22 @@ public class EventLoop implements AutoCloseable {
         reportUnretrieved(Double.POSITIVE_INFINITY);
         carrier.discard();
         if (defaultExecutor != null) defaultExecutor.shutdown();
+        closeChannels();
         closeQuietly(selector);
+    }
+
+    /**
+     * Closes the channels still registered (transports and servers nobody closed): asyncio leaves
+     * them to the garbage collector, which in Java would leak their descriptors.
+     */
+    private void closeChannels() {
+        for (SelectionKey k : selector.keys()) {
+            try {
+                k.channel().close();
+            } catch (IOException ignored) {
+                // closing is all we can do
+            }
+        }
     }
 
     private static void closeQuietly(Selector s) {
@@ -292,6 +323,7 @@ public class EventLoop implements AutoCloseable {
             else carrier.awaitIo(System.nanoTime() + (long) Math.min(wait * 1e9, Long.MAX_VALUE / 4));
         }
         drainThreadsafe();
+        readyKeys.drain(processKey);
         double end = time();
         while ((next = timers.peek()) != null && next.when <= end) {
             timers.poll();
@@ -309,7 +341,7 @@ public class EventLoop implements AutoCloseable {
     private void advanceVirtualClock(double due) {
         if (activeSteps == 0 && executorJobs == 0 && carrier.quiescent()) {
             pollIoNow();
-            if (selector.selectedKeys().isEmpty()) virtualNow = Math.max(virtualNow, due);
+            if (readyKeys.isEmpty()) virtualNow = Math.max(virtualNow, due);
             return;
         }
         double wait = due - virtualNow;
@@ -322,7 +354,7 @@ public class EventLoop implements AutoCloseable {
     private void pollIoNow() {
         if (selector.keys().isEmpty()) return;
         try {
-            selector.selectNow();
+            selector.selectNow(readyKeys);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -461,6 +493,210 @@ public class EventLoop implements AutoCloseable {
     /** Seconds on the loop's monotonic clock (virtual time under the virtual clock). */
     public double time() {
         return virtualClock ? virtualNow : (System.nanoTime() - ORIGIN) / 1e9;
+    }
+
+    // ---- I/O -------------------------------------------------------------------------------------
+
+    /** Runs {@code callback} whenever {@code ch} (non-blocking) is readable, or can accept; replaces an earlier reader. */
+    public Handle addReader(SelectableChannel ch, Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        checkThread("addReader()");
+        Handle h = new Handle(callback);
+        IoWatch.of(this, ch).setReader(h);
+        return h;
+    }
+
+    /** Stops watching {@code ch} for reading; true if a reader was set. */
+    public boolean removeReader(SelectableChannel ch) {
+        checkThread("removeReader()");
+        SelectionKey k = ch.keyFor(selector);
+        return k != null && ((IoWatch) k.attachment()).clearReader();
+    }
+
+    /** Runs {@code callback} whenever {@code ch} is writable (or, while it connects, connected). */
+    public Handle addWriter(SelectableChannel ch, Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        checkThread("addWriter()");
+        Handle h = new Handle(callback);
+        IoWatch.of(this, ch).setWriter(h);
+        return h;
+    }
+
+    public boolean removeWriter(SelectableChannel ch) {
+        checkThread("removeWriter()");
+        SelectionKey k = ch.keyFor(selector);
+        return k != null && ((IoWatch) k.attachment()).clearWriter();
+    }
+
+    /** The key of {@code ch} in this loop's selector, registered (with no interest yet) on first use. */
+    SelectionKey keyFor(SelectableChannel ch) {
+        Objects.requireNonNull(ch, "channel");
+        SelectionKey k = ch.keyFor(selector);
+        if (k != null) return k;
+        if (ch.isBlocking()) throw new IllegalArgumentException("the channel must be in non-blocking mode: " + ch);
+        try {
+            k = ch.register(selector, 0);
+        } catch (ClosedChannelException e) {
+            throw new IllegalArgumentException("the channel is closed: " + ch, e);
+        }
+        k.attach(new IoWatch(k));
+        return k;
+    }
+
+    // ---- connections and servers ------------------------------------------------------------------
+
+    /**
+     * The addresses of {@code host} (asyncio's {@code getaddrinfo}): a numeric address at once, a
+     * name resolved on the executor, off the loop. Call it from a task.
+     */
+    public List<InetSocketAddress> getaddrinfo(String host, int port) throws IOException {
+        Objects.requireNonNull(host, "host");
+        return Sockets.resolve(this, host, port);
+    }
+
+    /** Connects to {@code host:port} and wraps the socket in a transport with a protocol from {@code factory}. */
+    public TransportAndProtocol createConnection(Supplier<? extends Protocol> factory, String host, int port) throws IOException {
+        return createConnection(factory, host, port, ConnectOptions.defaults());
+    }
+
+    /**
+     * asyncio's {@code create_connection}: resolves {@code host} off the loop, tries its addresses
+     * in turn, and returns once the protocol's {@code connectionMade} has run. Call it from a task.
+     */
+    public TransportAndProtocol createConnection(Supplier<? extends Protocol> factory, String host, int port,
+                                                 ConnectOptions options) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(host, "host");
+        checkThread("createConnection()");
+        List<InetSocketAddress> addresses = Sockets.resolve(this, host, port);
+        return connected(Sockets.connect(this, addresses, options.localAddr()), factory);
+    }
+
+    /** {@link #createConnection} to a Unix domain socket. */
+    public TransportAndProtocol createUnixConnection(Supplier<? extends Protocol> factory, Path path) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        checkThread("createUnixConnection()");
+        return connected(Sockets.connect(this, List.of(UnixDomainSocketAddress.of(path)), null), factory);
+    }
+
+    /** Wraps a connected socket in a transport; waits for {@code connectionMade}. Closes the socket on failure. */
+    private TransportAndProtocol connected(SocketChannel ch, Supplier<? extends Protocol> factory) {
+        Transport transport;
+        Protocol protocol;
+        Future<Void> waiter = createFuture();
+        try {
+            protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
+            transport = new SocketTransport(this, ch, protocol, waiter, null);
+        } catch (Throwable e) {
+            Sockets.closeQuietly(ch);
+            throw e;
+        }
+        try {
+            waiter.awaitUnchecked();
+        } catch (Throwable e) {
+            transport.close();
+            throw e;
+        }
+        return new TransportAndProtocol(transport, protocol);
+    }
+
+    /** Listens on {@code host:port} (null or "": every interface; port 0: any free port). */
+    public Server createServer(Supplier<? extends Protocol> factory, String host, int port) throws IOException {
+        return createServer(factory, host, port, ServerOptions.defaults());
+    }
+
+    /**
+     * asyncio's {@code create_server}: a listening socket for each address of {@code host}; each
+     * accepted connection gets a transport and a protocol from {@code factory}.
+     */
+    public Server createServer(Supplier<? extends Protocol> factory, String host, int port, ServerOptions options) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        checkThread("createServer()");
+        List<? extends SocketAddress> addresses = host == null || host.isEmpty()
+                ? List.of(new InetSocketAddress(port)) : Sockets.resolve(this, host, port);
+        return serve(Sockets.listen(addresses, options), factory, options);
+    }
+
+    /** Listens on a Unix domain socket at {@code path}, replacing a stale socket file; the file is removed on close. */
+    public Server createUnixServer(Supplier<? extends Protocol> factory, Path path, ServerOptions options) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        checkThread("createUnixServer()");
+        Sockets.removeStaleSocket(path);
+        return serve(Sockets.listen(List.of(UnixDomainSocketAddress.of(path)), options), factory, options);
+    }
+
+    /**
+     * asyncio's {@code create_datagram_endpoint}: a UDP socket bound to {@code localAddr} (null:
+     * any port) and, if {@code remoteAddr} is given, connected to it. Either may name a host,
+     * which is resolved off the loop. Call it from a task.
+     */
+    public DatagramEndpoint createDatagramEndpoint(Supplier<? extends DatagramProtocol> factory,
+                                                   SocketAddress localAddr, SocketAddress remoteAddr) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        checkThread("createDatagramEndpoint()");
+        if (localAddr == null && remoteAddr == null) throw new IllegalArgumentException("a local or a remote address is required");
+        SocketAddress local = Sockets.resolveOne(this, localAddr), remote = Sockets.resolveOne(this, remoteAddr);
+        DatagramChannel ch = Sockets.datagram(local, remote);
+        DatagramProtocol protocol;
+        DatagramTransport transport;
+        Future<Void> waiter = createFuture();
+        try {
+            protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
+            transport = new UdpTransport(this, ch, protocol, remote, waiter);
+        } catch (Throwable e) {
+            Sockets.closeQuietly(ch);
+            throw e;
+        }
+        try {
+            waiter.awaitUnchecked();
+        } catch (Throwable e) {
+            transport.close();
+            throw e;
+        }
+        return new DatagramEndpoint(transport, protocol);
+    }
+
+    private Server serve(List<ServerSocketChannel> listeners, Supplier<? extends Protocol> factory, ServerOptions options) {
+        Server server = new Server(this, listeners, factory, options.backlog());
+        if (options.startServing()) server.startServing();
+        return server;
+    }
+
+    /**
+     * Closes a channel registered with this loop's selector now. The JDK defers closing the socket
+     * of a registered non-blocking channel until the selector deregisters it at its next select;
+     * until then a listening socket still completes handshakes (which it later resets) and a
+     * connection sends no FIN. A select right away releases it, as asyncio's close does.
+     */
+    void closeChannel(SelectableChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // the descriptor is released either way
+        }
+        if (closed) return;
+        try {
+            selector.selectNow(readyKeys); // what it finds ready is processed next iteration
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Queues an I/O callback for this iteration (asyncio's {@code _add_callback}). */
+    void addReady(Handle h) {
+        ready.addLast(h);
+    }
+
+    /**
+     * The loop's receive buffer: transports read into it and hand it to their protocol, which
+     * must copy what it keeps. One per loop, as only one callback runs at a time.
+     */
+    ByteBuffer readBuffer() {
+        ByteBuffer b = readBuffer;
+        if (b == null) readBuffer = b = ByteBuffer.allocateDirect(256 * 1024);
+        return b.clear();
     }
 
     // ---- futures and tasks -------------------------------------------------------------------

@@ -52,6 +52,15 @@ public class Future<T> implements Awaitable<T> {
         return Task.currentForAwait(this).suspendOn(this);
     }
 
+    /**
+     * {@link #await()} without the checked-exception declaration, for the library's own waits:
+     * rethrows the original exception, which callers declare (an IOException) or is unchecked.
+     */
+    final T awaitUnchecked() {
+        if (state != PENDING) return resultOrThrow();
+        return Task.currentForAwait(this).suspendOn(this);
+    }
+
     /** The result; throws the exception, {@link CancelledError}, or {@link InvalidStateError} if pending. */
     public T result() throws Exception {
         return resultOrThrow();

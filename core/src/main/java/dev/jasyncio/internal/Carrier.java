@@ -37,6 +37,7 @@ public final class Carrier implements Executor {
     private final ArrayDeque<Runnable> local = new ArrayDeque<>(256);
     private final ConcurrentLinkedQueue<Runnable> foreign = new ConcurrentLinkedQueue<>();
     private final Selector selector;
+    private final ReadyKeys readyKeys;
     private final Thread.Builder.OfVirtual threads;
 
     private volatile Thread thread;       // the platform thread carrying now; null between runs
@@ -48,8 +49,10 @@ public final class Carrier implements Executor {
     private Thread ioWaiter;
     private long ioDeadline;
 
-    public Carrier(Selector selector) {
+    /** {@code readyKeys} receives what the carrier's selects report, for the driver to process. */
+    public Carrier(Selector selector, ReadyKeys readyKeys) {
         this.selector = selector;
+        this.readyKeys = readyKeys;
         this.threads = VirtualThreads.builder(this);
     }
 
@@ -136,7 +139,8 @@ public final class Carrier implements Executor {
             long deadline = ioDeadline;
             if (select) {
                 long ms = deadline == Long.MAX_VALUE ? 0 : ceilMillis(deadline - System.nanoTime());
-                int n = deadline == Long.MAX_VALUE ? selector.select() : ms > 0 ? selector.select(ms) : selector.selectNow();
+                int n = deadline == Long.MAX_VALUE ? selector.select(readyKeys)
+                        : ms > 0 ? selector.select(readyKeys, ms) : selector.selectNow(readyKeys);
                 woke = n > 0;
             } else if (waiter == null || deadline == Long.MAX_VALUE) {
                 LockSupport.park(this);
@@ -170,7 +174,7 @@ public final class Carrier implements Executor {
     /**
      * Called by the loop's driver thread: park until I/O is ready, the deadline ({@link
      * System#nanoTime()}, {@code Long.MAX_VALUE} for none) passes, or someone pokes the driver.
-     * Selected keys are left in the selector for the driver to process.
+     * Selected keys are left in the {@link ReadyKeys} for the driver to process.
      */
     public void awaitIo(long deadline) {
         Thread self = Thread.currentThread();

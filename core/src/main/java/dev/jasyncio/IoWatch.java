@@ -1,0 +1,92 @@
+package dev.jasyncio;
+
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A channel registered with the loop's selector, and the reader and writer callbacks asyncio keeps
+ * per file descriptor. When the selector reports the channel ready, the matching callback joins
+ * the ready queue, exactly as asyncio's {@code _process_events} does; interest in an event is
+ * registered only while a callback for it is set.
+ */
+final class IoWatch {
+    final SelectionKey key;
+    private Handle reader, writer;
+
+    IoWatch(SelectionKey key) {
+        this.key = key;
+    }
+
+    /** The watch of {@code ch} in {@code loop}'s selector, registering the channel on first use. */
+    static IoWatch of(EventLoop loop, SelectableChannel ch) {
+        SelectionKey k = loop.keyFor(ch);
+        return (IoWatch) k.attachment();
+    }
+
+    Handle reader() {
+        return reader;
+    }
+
+    Handle writer() {
+        return writer;
+    }
+
+    /** Sets the callback run when the channel is readable (or acceptable); replaces any earlier one. */
+    void setReader(Handle h) {
+        reader = h;
+        update();
+    }
+
+    /** Sets the callback run when the channel is writable (or, while connecting, connected). */
+    void setWriter(Handle h) {
+        writer = h;
+        update();
+    }
+
+    /** Removes the reader; true if there was one. */
+    boolean clearReader() {
+        Handle old = reader;
+        if (old == null) return false;
+        reader = null;
+        update();
+        return true;
+    }
+
+    boolean clearWriter() {
+        Handle old = writer;
+        if (old == null) return false;
+        writer = null;
+        update();
+        return true;
+    }
+
+    private void update() {
+        if (!key.isValid()) return; // the channel was closed: nothing to watch any more
+        int valid = key.channel().validOps();
+        int ops = 0;
+        if (reader != null) ops |= valid & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+        if (writer != null) {
+            boolean connecting = key.channel() instanceof SocketChannel sc && sc.isConnectionPending();
+            ops |= connecting ? SelectionKey.OP_CONNECT : valid & SelectionKey.OP_WRITE;
+        }
+        if (key.interestOps() != ops) key.interestOps(ops);
+    }
+
+    /** The selector reported this channel ready: queue the callbacks that apply. */
+    void ready(EventLoop loop) {
+        int ops;
+        try {
+            ops = key.readyOps();
+        } catch (CancelledKeyException closed) {
+            return;
+        }
+        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) queue(loop, reader);
+        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) queue(loop, writer);
+    }
+
+    private static void queue(EventLoop loop, Handle h) {
+        if (h != null && !h.cancelled) loop.addReady(h);
+    }
+}

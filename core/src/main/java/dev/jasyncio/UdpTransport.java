@@ -1,0 +1,143 @@
+package dev.jasyncio;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * A datagram transport over a non-blocking {@link DatagramChannel}: asyncio's
+ * {@code _SelectorDatagramTransport}. Each datagram is sent whole or queued whole; send and
+ * receive errors go to the protocol's {@code errorReceived} and leave the endpoint open.
+ */
+final class UdpTransport extends SelectorTransport implements DatagramTransport {
+    private final DatagramChannel socket;
+    private final Handle readReady = new Handle(this::readReady);
+    private final Handle writeReady = new Handle(this::writeReady);
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private DatagramProtocol protocol;
+
+    private record Queued(ByteBuffer data, SocketAddress addr) {}
+
+    UdpTransport(EventLoop loop, DatagramChannel channel, DatagramProtocol protocol, SocketAddress remote, Future<Void> waiter) {
+        super(loop, channel, remote, null);
+        this.socket = channel;
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        loop.callSoon(() -> this.protocol.connectionMade(this));
+        loop.callSoon(() -> {
+            if (!closing) watch.setReader(readReady);
+        });
+        loop.callSoon(() -> {
+            if (!waiter.done()) waiter.setResult(null);
+        });
+    }
+
+    private void readReady() {
+        if (connLost != 0) return;
+        ByteBuffer buf = loop.readBuffer();
+        SocketAddress from;
+        try {
+            from = socket.receive(buf);
+        } catch (IOException e) {
+            protocol.errorReceived(e);
+            return;
+        }
+        if (from == null) return;
+        try {
+            protocol.datagramReceived(buf.flip(), from);
+        } catch (Throwable e) {
+            fatalError(e, "Fatal error: protocol.datagramReceived() call failed.");
+        }
+    }
+
+    @Override
+    public void sendto(ByteBuffer data, SocketAddress addr) {
+        if (addr != null && peername != null && !addr.equals(peername)) {
+            throw new IllegalArgumentException("Invalid address: must be null or " + peername);
+        }
+        SocketAddress to = addr != null ? addr : peername;
+        if (to == null) throw new IllegalArgumentException("no address: the endpoint has no remote address");
+        if (connLost != 0) {
+            if (connLost >= 5) LOG.log(System.Logger.Level.WARNING, "socket.sendto() raised exception.");
+            connLost++;
+            return;
+        }
+        if (queue.isEmpty()) {
+            try {
+                if (socket.send(data, to) > 0 || !data.hasRemaining()) return;
+            } catch (IOException e) {
+                protocol.errorReceived(e);
+                return;
+            } catch (RuntimeException e) {
+                fatalError(e, "Fatal write error on datagram transport");
+                return;
+            }
+            watch.setWriter(writeReady);
+        }
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
+        queue.addLast(new Queued(copy, to));
+        bufferSize += copy.remaining();
+        maybePauseProtocol();
+    }
+
+    private void writeReady() {
+        while (!queue.isEmpty()) {
+            Queued q = queue.peekFirst();
+            int size = q.data().remaining();
+            try {
+                if (socket.send(q.data(), q.addr()) == 0 && q.data().hasRemaining()) break; // no room yet
+            } catch (IOException e) {
+                protocol.errorReceived(e);
+            }
+            queue.pollFirst();
+            bufferSize -= size;
+        }
+        maybeResumeProtocol();
+        if (queue.isEmpty()) {
+            watch.clearWriter();
+            if (closing) callConnectionLost(null);
+        }
+    }
+
+    @Override
+    public DatagramProtocol getProtocol() {
+        return protocol;
+    }
+
+    @Override
+    public void setProtocol(DatagramProtocol protocol) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+    }
+
+    @Override
+    Object protocol() {
+        return protocol;
+    }
+
+    @Override
+    void protocolPauseWriting() {
+        protocol.pauseWriting();
+    }
+
+    @Override
+    void protocolResumeWriting() {
+        protocol.resumeWriting();
+    }
+
+    @Override
+    void protocolConnectionLost(Throwable exc) {
+        protocol.connectionLost(exc);
+    }
+
+    @Override
+    void clearWriteBuffer() {
+        queue.clear();
+    }
+
+    @Override
+    public String toString() {
+        return describe("DatagramTransport", !closing);
+    }
+}
