@@ -47,7 +47,8 @@ class StreamReaderTests extends LoopTestCase {
         return s(stream.buffered());
     }
 
-    private <T> T run(Awaitable<T> aw) throws Exception {
+    /** Runs {@code aw} as a task of the test's loop and returns its result. */
+    private <T> T complete(Awaitable<T> aw) throws Exception {
         return loop.runUntilComplete(aw);
     }
 
@@ -79,7 +80,7 @@ class StreamReaderTests extends LoopTestCase {
     void readZero() throws Exception {
         StreamReader stream = new StreamReader();
         stream.feedData(b(DATA));
-        assertEquals("", s(run(() -> stream.read(0))));
+        assertEquals("", s(complete(() -> stream.read(0))));
         assertEquals(DATA, buffer(stream));
     }
 
@@ -88,7 +89,7 @@ class StreamReaderTests extends LoopTestCase {
         StreamReader stream = new StreamReader();
         Task<byte[]> readTask = loop.createTask(() -> stream.read(30));
         loop.callSoon(() -> stream.feedData(b(DATA)));
-        assertEquals(DATA, s(run(readTask)));
+        assertEquals(DATA, s(complete(readTask)));
         assertEquals("", buffer(stream));
     }
 
@@ -97,7 +98,7 @@ class StreamReaderTests extends LoopTestCase {
         StreamReader stream = new StreamReader();
         stream.feedData(b("line1"));
         stream.feedData(b("line2"));
-        assertEquals("line1", s(run(() -> stream.read(5))));
+        assertEquals("line1", s(complete(() -> stream.read(5))));
         assertEquals("line2", buffer(stream));
     }
 
@@ -106,7 +107,7 @@ class StreamReaderTests extends LoopTestCase {
         StreamReader stream = new StreamReader();
         Task<byte[]> readTask = loop.createTask(() -> stream.read(1024));
         loop.callSoon(stream::feedEof);
-        assertEquals("", s(run(readTask)));
+        assertEquals("", s(complete(readTask)));
         assertEquals("", buffer(stream));
     }
 
@@ -119,7 +120,7 @@ class StreamReaderTests extends LoopTestCase {
             stream.feedData(b("chunk2"));
             stream.feedEof();
         });
-        assertEquals("chunk1\nchunk2", s(run(readTask)));
+        assertEquals("chunk1\nchunk2", s(complete(readTask)));
         assertEquals("", buffer(stream));
     }
 
@@ -132,7 +133,7 @@ class StreamReaderTests extends LoopTestCase {
         loop.callLater(1, () -> stream.feedData(b("abc")));
         loop.callLater(2, () -> stream.feedData(b("defghijklmnopq")));
         loop.callLater(3, stream::feedEof);
-        assertEquals("0123456789abcdefghijklmnopq", s(run(readTask)));
+        assertEquals("0123456789abcdefghijklmnopq", s(complete(readTask)));
         assertTrue(stream.atEof());
     }
 
@@ -145,10 +146,10 @@ class StreamReaderTests extends LoopTestCase {
     private void assertFailsAfterSetException(ReadOp readTwo) throws Exception {
         StreamReader stream = new StreamReader();
         stream.feedData(b("line\n"));
-        assertEquals("li", s(run(() -> readTwo.from(stream))));
+        assertEquals("li", s(complete(() -> readTwo.from(stream))));
         IllegalArgumentException exc = new IllegalArgumentException();
         stream.setException(exc);
-        assertSame(exc, assertThrows(IllegalArgumentException.class, () -> run(() -> readTwo.from(stream))));
+        assertSame(exc, assertThrows(IllegalArgumentException.class, () -> complete(() -> readTwo.from(stream))));
         assertEquals("ne\n", buffer(stream));
     }
 
@@ -170,7 +171,7 @@ class StreamReaderTests extends LoopTestCase {
             stream.feedData(b("abcde"));
             stream.setException(exc);
         });
-        assertSame(exc, assertThrows(IllegalArgumentException.class, () -> run(readTask)));
+        assertSame(exc, assertThrows(IllegalArgumentException.class, () -> complete(readTask)));
         assertEquals("cde", buffer(stream));
     }
 
@@ -191,7 +192,7 @@ class StreamReaderTests extends LoopTestCase {
     private void assertLimitIgnored(ReadOp readFive) throws Exception {
         StreamReader stream = new StreamReader(3);
         stream.feedData(b("chunk"));
-        assertEquals("chunk", s(run(() -> readFive.from(stream))));
+        assertEquals("chunk", s(complete(() -> readFive.from(stream))));
         assertEquals("", buffer(stream));
     }
 
@@ -205,7 +206,7 @@ class StreamReaderTests extends LoopTestCase {
             stream.feedData(b("chunk3 "));
             stream.feedData(b("\n chunk4"));
         });
-        assertEquals("chunk1 chunk2 chunk3 \n", s(run(readTask)));
+        assertEquals("chunk1 chunk2 chunk3 \n", s(complete(readTask)));
         assertEquals(" chunk4", buffer(stream));
     }
 
@@ -214,14 +215,14 @@ class StreamReaderTests extends LoopTestCase {
         StreamReader stream = new StreamReader(3);
         stream.feedData(b("li"));
         stream.feedData(b("ne1\nline2\n"));
-        assertThrows(IllegalArgumentException.class, () -> run(stream::readline));
+        assertThrows(IllegalArgumentException.class, () -> complete(stream::readline));
         assertEquals("line2\n", buffer(stream), "the line and its newline are consumed, the rest is kept");
 
         StreamReader stream2 = new StreamReader(3);
         stream2.feedData(b("li"));
         stream2.feedData(b("ne1"));
         stream2.feedData(b("li"));
-        assertThrows(IllegalArgumentException.class, () -> run(stream2::readline));
+        assertThrows(IllegalArgumentException.class, () -> complete(stream2::readline));
         assertEquals("", buffer(stream2), "no newline: the whole buffer is dropped");
     }
 
@@ -230,14 +231,14 @@ class StreamReaderTests extends LoopTestCase {
     void readlineLimitErrorCarriesTheOverrun() throws Exception {
         StreamReader stream = new StreamReader(1);
         stream.feedData(b("xxxxxAB"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(stream::readline));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> complete(stream::readline));
         assertEquals("Separator is not found, and chunk exceed the limit", e.getMessage());
         LimitOverrunError cause = assertInstanceOf(LimitOverrunError.class, e.getCause());
         assertEquals(7, cause.consumed());
         assertEquals("", buffer(stream));
 
         stream.feedData(b("ab\ncd"));
-        e = assertThrows(IllegalArgumentException.class, () -> run(stream::readline));
+        e = assertThrows(IllegalArgumentException.class, () -> complete(stream::readline));
         assertEquals("Separator is found, but chunk is longer than limit", e.getMessage());
         assertEquals(2, ((LimitOverrunError) e.getCause()).consumed());
         assertEquals("cd", buffer(stream));
@@ -251,13 +252,13 @@ class StreamReaderTests extends LoopTestCase {
         stream.feedData(b("some data\n"));
         assertFalse(stream.atEof());
 
-        run(stream::readline);
+        complete(stream::readline);
         assertFalse(stream.atEof());
 
         stream.feedData(b("some data\n"));
         stream.feedEof();
         assertFalse(stream.atEof(), "EOF fed, but data still buffered");
-        run(stream::readline);
+        complete(stream::readline);
         assertTrue(stream.atEof());
     }
 
@@ -271,15 +272,15 @@ class StreamReaderTests extends LoopTestCase {
         // the limit is strict
         StreamReader stream3 = new StreamReader(7);
         stream3.feedData(b("1234567\n"));
-        assertEquals("1234567\n", s(run(stream3::readline)));
+        assertEquals("1234567\n", s(complete(stream3::readline)));
         assertEquals("", buffer(stream3));
 
         stream3.feedData(b("12345678\n"));
-        assertThrows(IllegalArgumentException.class, () -> run(stream3::readline));
+        assertThrows(IllegalArgumentException.class, () -> complete(stream3::readline));
         assertEquals("", buffer(stream3));
 
         stream3.feedData(b("12345678"));
-        assertThrows(IllegalArgumentException.class, () -> run(stream3::readline));
+        assertThrows(IllegalArgumentException.class, () -> complete(stream3::readline));
         assertEquals("", buffer(stream3));
     }
 
@@ -290,7 +291,7 @@ class StreamReaderTests extends LoopTestCase {
             for (String chunk : chunks) stream.feedData(b(chunk));
             stream.feedEof();
         });
-        assertThrows(IllegalArgumentException.class, () -> run(stream::readline));
+        assertThrows(IllegalArgumentException.class, () -> complete(stream::readline));
         assertEquals(left, buffer(stream));
     }
 
@@ -299,7 +300,7 @@ class StreamReaderTests extends LoopTestCase {
         StreamReader stream = new StreamReader();
         stream.feedData(b(DATA.substring(0, 6)));
         stream.feedData(b(DATA.substring(6)));
-        assertEquals("line1\n", s(run(stream::readline)));
+        assertEquals("line1\n", s(complete(stream::readline)));
         assertEquals("line2\nline3\n", buffer(stream));
     }
 
@@ -308,7 +309,7 @@ class StreamReaderTests extends LoopTestCase {
         StreamReader stream = new StreamReader();
         stream.feedData(b("some data"));
         stream.feedEof();
-        assertEquals("some data", s(run(stream::readline)));
+        assertEquals("some data", s(complete(stream::readline)));
         assertTrue(stream.atEof());
     }
 
@@ -316,15 +317,15 @@ class StreamReaderTests extends LoopTestCase {
     void readlineEmptyEof() throws Exception {
         StreamReader stream = new StreamReader();
         stream.feedEof();
-        assertEquals("", s(run(stream::readline)));
+        assertEquals("", s(complete(stream::readline)));
     }
 
     @Test
     void readlineReadByteCount() throws Exception {
         StreamReader stream = new StreamReader();
         stream.feedData(b(DATA));
-        run(stream::readline);
-        assertEquals("line2\nl", s(run(() -> stream.read(7))));
+        complete(stream::readline);
+        assertEquals("line2\nl", s(complete(() -> stream.read(7))));
         assertEquals("ine3\n", buffer(stream));
     }
 
@@ -332,22 +333,22 @@ class StreamReaderTests extends LoopTestCase {
     void readlineException() throws Exception {
         StreamReader stream = new StreamReader();
         stream.feedData(b("line\n"));
-        assertEquals("line\n", s(run(stream::readline)));
+        assertEquals("line\n", s(complete(stream::readline)));
         stream.setException(new IllegalArgumentException());
-        assertThrows(IllegalArgumentException.class, () -> run(stream::readline));
+        assertThrows(IllegalArgumentException.class, () -> complete(stream::readline));
         assertEquals("", buffer(stream));
     }
 
     @Test
     void readuntilSeparator() {
         StreamReader stream = new StreamReader();
-        var e = assertThrows(IllegalArgumentException.class, () -> run(() -> stream.readuntil(b(""))));
+        var e = assertThrows(IllegalArgumentException.class, () -> complete(() -> stream.readuntil(b(""))));
         assertEquals("Separator should be at least one-byte string", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> run(() -> stream.readuntil(new byte[][] {b("")})));
+        e = assertThrows(IllegalArgumentException.class, () -> complete(() -> stream.readuntil(new byte[][] {b("")})));
         assertEquals("Separator should be at least one-byte string", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> run(() -> stream.readuntil(new byte[0][])));
+        e = assertThrows(IllegalArgumentException.class, () -> complete(() -> stream.readuntil(new byte[0][])));
         assertEquals("Separator should contain at least one element", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> run(() -> stream.readuntil(b("x"), b(""))));
+        e = assertThrows(IllegalArgumentException.class, () -> complete(() -> stream.readuntil(b("x"), b(""))));
         assertEquals("Separator should be at least one-byte string", e.getMessage());
     }
 
@@ -356,7 +357,7 @@ class StreamReaderTests extends LoopTestCase {
     void readuntilDefaultSeparator() throws Exception {
         StreamReader stream = new StreamReader();
         stream.feedData(b("ab\r\ncd\n"));
-        assertEquals("ab\r\n", s(run(stream::readuntil)));
+        assertEquals("ab\r\n", s(complete(stream::readuntil)));
         assertEquals("cd\n", buffer(stream));
     }
 
@@ -382,7 +383,7 @@ class StreamReaderTests extends LoopTestCase {
     private void assertFeedAndReaduntil(StreamReader stream, String sep, String expected, String left, String... chunks)
             throws Exception {
         for (String chunk : chunks) stream.feedData(b(chunk));
-        assertEquals(expected, s(run(() -> stream.readuntil(b(sep)))));
+        assertEquals(expected, s(complete(() -> stream.readuntil(b(sep)))));
         assertEquals(left, buffer(stream));
     }
 
@@ -395,7 +396,7 @@ class StreamReaderTests extends LoopTestCase {
         loop.callLater(1, () -> stream.feedData(b("XYa")));
         loop.callLater(2, () -> stream.feedData(b("a")));
         loop.callLater(3, () -> stream.feedData(b("aZ")));
-        assertEquals("QWEaaXYaaa", s(run(readTask)));
+        assertEquals("QWEaaXYaaa", s(complete(readTask)));
         assertEquals("Z", buffer(stream));
     }
 
@@ -404,7 +405,7 @@ class StreamReaderTests extends LoopTestCase {
         StreamReader stream = new StreamReader();
         stream.feedData(b("some dataAA"));
         stream.feedEof();
-        IncompleteReadError e = assertThrows(IncompleteReadError.class, () -> run(() -> stream.readuntil(b("AAA"))));
+        IncompleteReadError e = assertThrows(IncompleteReadError.class, () -> complete(() -> stream.readuntil(b("AAA"))));
         assertTrue(e.getMessage().contains("undefined expected bytes"), e.getMessage());
         assertEquals("some dataAA", s(e.partial()));
         assertNull(e.expected());
@@ -425,7 +426,7 @@ class StreamReaderTests extends LoopTestCase {
     private void assertOverrun(StreamReader stream, String what, int consumed, String... separators) throws Exception {
         String before = buffer(stream);
         byte[][] seps = Arrays.stream(separators).map(StreamReaderTests::b).toArray(byte[][]::new);
-        LimitOverrunError e = assertThrows(LimitOverrunError.class, () -> run(() -> stream.readuntil(seps)));
+        LimitOverrunError e = assertThrows(LimitOverrunError.class, () -> complete(() -> stream.readuntil(seps)));
         assertTrue(e.getMessage().contains(what), e.getMessage());
         assertEquals(consumed, e.consumed());
         assertEquals(before, buffer(stream));
@@ -436,13 +437,13 @@ class StreamReaderTests extends LoopTestCase {
         StreamReader stream = new StreamReader();
 
         stream.feedData(b("line 1\nline 2\r"));
-        assertEquals("line 1\n", s(run(() -> stream.readuntil(b("\r"), b("\n")))));
-        assertEquals("line 2\r", s(run(() -> stream.readuntil(b("\r"), b("\n")))));
+        assertEquals("line 1\n", s(complete(() -> stream.readuntil(b("\r"), b("\n")))));
+        assertEquals("line 2\r", s(complete(() -> stream.readuntil(b("\r"), b("\n")))));
         assertEquals("", buffer(stream));
 
         // the first end position wins, even if that is the longer separator
         stream.feedData(b("ABCDEFG"));
-        assertEquals("ABCDE", s(run(() -> stream.readuntil(b("DEF"), b("BCDE")))));
+        assertEquals("ABCDE", s(complete(() -> stream.readuntil(b("DEF"), b("BCDE")))));
         assertEquals("FG", buffer(stream));
     }
 
@@ -468,7 +469,7 @@ class StreamReaderTests extends LoopTestCase {
         Task<byte[]> readTask = loop.createTask(() -> stream.readuntil(b("A"), b("long sep")));
         loop.callSoon(() -> stream.feedData(b("Z")));
         loop.callSoon(() -> stream.feedData(b("Aaaa")));
-        assertEquals("dataZA", s(run(readTask)));
+        assertEquals("dataZA", s(complete(readTask)));
         assertEquals("aaa", buffer(stream));
     }
 
@@ -476,10 +477,10 @@ class StreamReaderTests extends LoopTestCase {
     void readexactlyZeroOrLess() throws Exception {
         StreamReader stream = new StreamReader();
         stream.feedData(b(DATA));
-        assertEquals("", s(run(() -> stream.readexactly(0))));
+        assertEquals("", s(complete(() -> stream.readexactly(0))));
         assertEquals(DATA, buffer(stream));
 
-        var e = assertThrows(IllegalArgumentException.class, () -> run(() -> stream.readexactly(-1)));
+        var e = assertThrows(IllegalArgumentException.class, () -> complete(() -> stream.readexactly(-1)));
         assertTrue(e.getMessage().contains("less than zero"), e.getMessage());
         assertEquals(DATA, buffer(stream));
     }
@@ -494,7 +495,7 @@ class StreamReaderTests extends LoopTestCase {
             stream.feedData(b(DATA));
             stream.feedData(b(DATA));
         });
-        assertEquals(DATA + DATA, s(run(readTask)));
+        assertEquals(DATA + DATA, s(complete(readTask)));
         assertEquals(DATA, buffer(stream));
     }
 
@@ -512,7 +513,7 @@ class StreamReaderTests extends LoopTestCase {
             stream.feedData(b(DATA));
             stream.feedEof();
         });
-        IncompleteReadError e = assertThrows(IncompleteReadError.class, () -> run(readTask));
+        IncompleteReadError e = assertThrows(IncompleteReadError.class, () -> complete(readTask));
         assertEquals(DATA, s(e.partial()));
         assertEquals(n, e.expected());
         assertEquals("18 bytes read on a total of 36 expected bytes", e.getMessage());
@@ -543,7 +544,7 @@ class StreamReaderTests extends LoopTestCase {
         List<Awaitable<byte[]>> reads = List.of(() -> stream.read(1), () -> stream.read(-1), stream::readline,
                 () -> stream.readexactly(1), () -> stream.readuntil(b("a")));
         for (Awaitable<byte[]> read : reads) {
-            assertSame(exc, assertThrows(Exception.class, () -> run(read)));
+            assertSame(exc, assertThrows(Exception.class, () -> complete(read)));
         }
         assertEquals("data\n", buffer(stream));
     }
@@ -554,7 +555,7 @@ class StreamReaderTests extends LoopTestCase {
         Task<byte[]> t1 = loop.createTask(stream::readline);
         IllegalArgumentException exc = new IllegalArgumentException();
         Task<Void> t2 = loop.createTask(() -> stream.setException(exc));
-        run(() -> {
+        complete(() -> {
             awaitDone(t1);
             awaitDone(t2);
             return null;
@@ -588,7 +589,7 @@ class StreamReaderTests extends LoopTestCase {
         assertNull(stream.waiter);
         Task<byte[]> next = loop.createTask(() -> stream.read(10));
         loop.callSoon(() -> stream.feedData(b("abc")));
-        assertEquals("abc", s(run(next)));
+        assertEquals("abc", s(complete(next)));
     }
 
     /** A task cancelled after feedData woke it, before it ran, still leaves no waiter behind. */
@@ -600,7 +601,7 @@ class StreamReaderTests extends LoopTestCase {
             stream.feedData(b("ab"));
             t.cancel();
         });
-        assertThrows(CancelledError.class, () -> run(t));
+        assertThrows(CancelledError.class, () -> complete(t));
         assertNull(stream.waiter);
         assertEquals("ab", buffer(stream));
         stream.setException(new IllegalStateException("later"));
@@ -615,13 +616,13 @@ class StreamReaderTests extends LoopTestCase {
         List<Awaitable<byte[]>> others = List.of(stream::readline, () -> stream.read(3), () -> stream.readexactly(2),
                 () -> stream.readuntil(b("x")), () -> stream.read(-1));
         for (Awaitable<byte[]> other : others) {
-            messages.add(assertThrows(IllegalStateException.class, () -> run(other)).getMessage());
+            messages.add(assertThrows(IllegalStateException.class, () -> complete(other)).getMessage());
         }
         String tail = "() called while another coroutine is already waiting for incoming data";
         assertEquals(List.of("readuntil" + tail, "read" + tail, "readexactly" + tail, "readuntil" + tail, "read" + tail),
                 messages);
         loop.callSoon(() -> stream.feedData(b("ab\n")));
-        assertEquals("ab\n", s(run(first)));
+        assertEquals("ab\n", s(complete(first)));
     }
 
     @Test
@@ -645,7 +646,7 @@ class StreamReaderTests extends LoopTestCase {
         assertFalse(stream.atEof());
         assertNull(stream.exception());
         loop.callSoon(() -> stream.feedData(b("abc")));
-        assertEquals("abc", s(run(t)));
+        assertEquals("abc", s(complete(t)));
     }
 
     @Test
@@ -662,7 +663,7 @@ class StreamReaderTests extends LoopTestCase {
         StreamReader stream = new StreamReader();
         Task<byte[]> t = waiting(() -> stream.read(1));
         loop.callSoon(() -> stream.feedData(b("a")));
-        assertEquals("a", s(run(t)));
+        assertEquals("a", s(complete(t)));
         EventLoop other = Loops.newTestLoop();
         try {
             var e = assertThrows(IllegalStateException.class, () -> other.runUntilComplete(() -> stream.read(1)));
@@ -710,7 +711,7 @@ class StreamReaderTests extends LoopTestCase {
         Task<byte[]> t = waiting(stream::readline);
         assertTrue(stream.toString().matches("<StreamReader waiter=<Future pending[\\S ]*>>"), stream.toString());
         loop.callSoon(() -> stream.feedData(b("x\n")));
-        run(t);
+        complete(t);
         assertEquals("<StreamReader>", stream.toString());
     }
 
@@ -829,9 +830,9 @@ class StreamReaderTests extends LoopTestCase {
         FakeTransport transport = new FakeTransport();
         stream.setTransport(transport.proxy);
         stream.feedData(b("1234567890"));
-        assertEquals("12345", s(run(() -> stream.read(5))));
+        assertEquals("12345", s(complete(() -> stream.read(5))));
         assertEquals(List.of("pause"), transport.calls, "5 bytes left: still over the limit");
-        assertEquals("6", s(run(() -> stream.read(1))));
+        assertEquals("6", s(complete(() -> stream.read(1))));
         assertEquals(List.of("pause", "resume"), transport.calls);
         assertFalse(stream.paused());
         assertEquals("<StreamReader 4 bytes limit=4 transport=<Transport>>", stream.toString());
@@ -860,7 +861,7 @@ class StreamReaderTests extends LoopTestCase {
         });
         for (int i = 0; i < 4; i++) {
             assertEquals(List.of("pause"), transports.get(i).calls);
-            run(reads.get(i));
+            complete(reads.get(i));
             assertEquals(List.of("pause", "resume"), transports.get(i).calls, "read #" + i);
         }
     }
@@ -876,12 +877,12 @@ class StreamReaderTests extends LoopTestCase {
         Task<byte[]> t = waiting(() -> stream.readexactly(20));
         assertEquals(List.of("pause", "resume"), transport.calls);
         assertFalse(stream.paused());
-        run(() -> {
+        complete(() -> {
             stream.feedData(b("XXXXXXXXXXXXXXXXXXXX"));
             return null;
         });
         assertEquals(List.of("pause", "resume", "pause"), transport.calls);
-        assertEquals("abcdefghijklmXXXXXXX", s(run(t)));
+        assertEquals("abcdefghijklmXXXXXXX", s(complete(t)));
         assertEquals(List.of("pause", "resume", "pause"), transport.calls, "13 bytes left: still paused");
         assertTrue(stream.paused());
     }
@@ -947,7 +948,7 @@ class StreamReaderTests extends LoopTestCase {
         ByteBuffer direct = ByteBuffer.allocateDirect(8).put(b(" world")).flip();
         stream.feedData(direct);
         assertEquals("hello world", buffer(stream));
-        assertEquals("hello world", s(run(() -> stream.read(100))));
+        assertEquals("hello world", s(complete(() -> stream.read(100))));
     }
 
     /**
@@ -961,7 +962,7 @@ class StreamReaderTests extends LoopTestCase {
         for (int i = 0; i < source.length; i++) source[i] = (byte) (random.nextInt(20) == 0 ? '\n' : 'a' + random.nextInt(26));
         StreamReader stream = new StreamReader();
         ByteArrayOutputStream got = new ByteArrayOutputStream();
-        int fed = run(() -> {
+        int fed = complete(() -> {
             int end = 0;
             for (int round = 0; round < 2000; round++) {
                 int size = Math.min(source.length - end, random.nextInt(round % 50 == 0 ? 100_000 : 3000));
@@ -997,7 +998,7 @@ class StreamReaderTests extends LoopTestCase {
         StreamReader stream = new StreamReader();
         ByteArrayOutputStream fed = new ByteArrayOutputStream();
         ByteArrayOutputStream got = new ByteArrayOutputStream();
-        run(() -> {
+        complete(() -> {
             for (int round = 0; round < 5000; round++) {
                 byte[] chunk = new byte[700];
                 Arrays.fill(chunk, (byte) round);
@@ -1032,9 +1033,9 @@ class StreamReaderTests extends LoopTestCase {
             });
         }
         loop.callLater(n / chunk.length * 0.001, () -> stream.feedData(b("tail\n")));
-        byte[] data = run(t);
+        byte[] data = complete(t);
         assertEquals(n, data.length);
         for (int i = 0; i < n / chunk.length; i++) assertEquals((byte) i, data[i * chunk.length]);
-        assertEquals("tail\n", s(run(stream::readline)));
+        assertEquals("tail\n", s(complete(stream::readline)));
     }
 }
