@@ -46,6 +46,7 @@ public final class Asyncio {
         try {
             return loop.runUntilComplete(loop.createTask(main));
         } finally {
+            boolean interrupted = Thread.interrupted(); // held back, or it would cut the cleanup short
             try {
                 cancelAllTasks(loop);
                 loop.runUntilComplete(() -> {
@@ -54,6 +55,7 @@ public final class Asyncio {
                 });
             } finally {
                 loop.close();
+                if (interrupted) Thread.currentThread().interrupt();
             }
         }
     }

@@ -68,6 +68,8 @@ public class EventLoop implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean closed;
     private boolean stopping;
+    private Future<?> mainFuture;         // what runUntilComplete waits for
+    private boolean interrupted;          // the thread running the loop was interrupted
     private Throwable driverFailure;
 
     boolean debug;
@@ -158,6 +160,10 @@ public class EventLoop implements AutoCloseable {
             running = false;
             stopping = false;
             if (watched) watchdog.stop();
+            if (interrupted) {
+                interrupted = false;
+                Thread.currentThread().interrupt(); // the caller's to see
+            }
         }
         Throwable failure = driverFailure;
         if (failure != null) {
@@ -200,12 +206,20 @@ public class EventLoop implements AutoCloseable {
         Future<T> f = ensureFuture(aw);
         Consumer<Future<T>> stopper = done -> stop();
         f.addDoneCallback(stopper);
+        mainFuture = f;
         try {
             runForever();
         } finally {
             f.removeDoneCallback(stopper);
+            mainFuture = null;
         }
         if (!f.done()) throw new IllegalStateException("Event loop stopped before Future completed.");
+        if (f.cancelled() && Thread.interrupted()) {
+            // asyncio's Runner turns the cancel it made for Ctrl-C back into KeyboardInterrupt
+            InterruptedException e = new InterruptedException("the thread running the event loop was interrupted");
+            e.initCause(f.makeCancelledError());
+            throw e;
+        }
         return f.result();
     }
 
@@ -309,6 +323,7 @@ public class EventLoop implements AutoCloseable {
      */
     private void runOnce() {
         carrier.clearDriverWake();
+        if (carrier.takeInterrupt()) onInterrupt();
         boolean busy = !ready.isEmpty() || stopping || !threadsafe.isEmpty();
         TimerHandle next = timers.peek();
         if (busy) {
@@ -408,6 +423,18 @@ public class EventLoop implements AutoCloseable {
         if (took >= slowCallbackDuration) {
             LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", step, took));
         }
+    }
+
+    /**
+     * The thread running the loop was interrupted (a JUnit timeout, an executor's shutdownNow):
+     * like Ctrl-C under asyncio's runner, it cancels what {@link #runUntilComplete} waits for, which
+     * then throws InterruptedException; {@link #runForever} stops. Either way the interrupt status
+     * is set again when the loop returns, unless InterruptedException reports it.
+     */
+    private void onInterrupt() {
+        interrupted = true;
+        if (mainFuture != null && !mainFuture.done()) mainFuture.cancel();
+        else stop();
     }
 
     // ---- scheduling ----------------------------------------------------------------------------

@@ -7,7 +7,9 @@ import static dev.jasyncio.Asyncio.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.jasyncio.Loops.newTestLoop;
 
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -257,19 +259,83 @@ class CarrierTests {
         assertEquals(EventLoop.UNRETRIEVED_GRACE, reportedAt[0], 1e-9);
     }
 
-    /** An interrupt of the thread running the loop neither spins the loop nor gets lost. */
+    /**
+     * An interrupt of the thread running the loop (a JUnit timeout, an executor's shutdownNow) acts
+     * like Ctrl-C under asyncio's runner: the main task is cancelled, its cleanup runs, and run()
+     * throws InterruptedException. The loop neither spins on the interrupt nor ignores it.
+     */
     @Test
-    void interruptOfTheCarryingThreadIsKeptForTheCaller() throws Exception {
+    void interruptOfTheCarryingThreadCancelsTheMainTask() throws Exception {
+        interruptLater(Thread.currentThread(), 200);
+        List<String> trace = new ArrayList<>();
+        long start = System.nanoTime();
+        InterruptedException e = assertThrows(InterruptedException.class, () -> Asyncio.run(() -> {
+            try {
+                sleep(60);
+            } finally {
+                trace.add("cleanup ran");
+            }
+        }));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "run() ended long before the sleep");
+        assertInstanceOf(CancelledError.class, e.getCause());
+        assertEquals(List.of("cleanup ran"), trace);
+        assertFalse(Thread.interrupted(), "the InterruptedException reports the interrupt");
+    }
+
+    @Test
+    void interruptBeforeRunCancelsTheMainTaskBeforeItStarts() {
         Thread.currentThread().interrupt();
+        boolean[] started = {false};
+        assertThrows(InterruptedException.class, () -> Loops.runVirtual(() -> {
+            started[0] = true;
+        }));
+        assertFalse(started[0]);
+        assertFalse(Thread.interrupted());
+    }
+
+    /** Interrupts {@code target} after {@code millis}, from a thread of its own. */
+    static void interruptLater(Thread target, long millis) {
+        Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            target.interrupt();
+        });
+    }
+
+    @Test
+    void mainTaskThatSwallowsTheInterruptReturnsAndTheStatusIsKept() throws Exception {
+        interruptLater(Thread.currentThread(), 200);
         try {
-            double t = Loops.runVirtual(() -> {
-                sleep(5);
-                return getRunningLoop().time();
+            String outcome = Asyncio.run(() -> {
+                try {
+                    sleep(60);
+                    return "slept";
+                } catch (CancelledError refused) {
+                    sleep(0.01);
+                    return "refused the cancel";
+                }
             });
-            assertEquals(5.0, t);
-            assertTrue(Thread.interrupted(), "the interrupt is still there afterwards");
+            assertEquals("refused the cancel", outcome);
+            assertTrue(Thread.interrupted(), "the interrupt status is set again for the caller");
         } finally {
             Thread.interrupted();
+        }
+    }
+
+    @Test
+    void interruptStopsRunForever() throws Exception {
+        EventLoop loop = newTestLoop();
+        try {
+            loop.callSoon(() -> {});
+            Thread.currentThread().interrupt();
+            loop.runForever(); // returns instead of running forever
+            assertTrue(Thread.interrupted());
+        } finally {
+            Thread.interrupted();
+            loop.close();
         }
     }
 

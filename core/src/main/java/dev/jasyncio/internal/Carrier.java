@@ -43,7 +43,7 @@ public final class Carrier implements Executor {
     private volatile Thread thread;       // the platform thread carrying now; null between runs
     private volatile int sleep;           // AWAKE, or how the carrier blocks right now
     private volatile boolean driverWake;  // another thread asked the driver to run an iteration
-    private boolean interruptedWhileCarrying;
+    private boolean interrupted;          // the carrying thread was interrupted; the driver has not heard yet
 
     // The driver's request to wait for I/O or a deadline. Only touched on the carrier's OS thread.
     private Thread ioWaiter;
@@ -92,8 +92,8 @@ public final class Carrier implements Executor {
     public void carry(Thread driver) {
         if (Thread.currentThread().isVirtual()) throw new IllegalStateException("a carrier must be a platform thread");
         thread = Thread.currentThread();
-        // mounting a virtual thread clears the carrier's interrupt status: keep it for the caller
-        if (Thread.interrupted()) interruptedWhileCarrying = true;
+        // mounting a virtual thread clears the carrier's interrupt status: take it now, for the driver
+        if (Thread.interrupted()) interrupted();
         try {
             driver.start();
             while (driver.isAlive()) {
@@ -110,10 +110,6 @@ public final class Carrier implements Executor {
         } finally {
             thread = null;
             sleep = AWAKE;
-            if (interruptedWhileCarrying) {
-                interruptedWhileCarrying = false;
-                Thread.currentThread().interrupt(); // give the caller back its interrupt
-            }
         }
     }
 
@@ -123,8 +119,8 @@ public final class Carrier implements Executor {
     }
 
     private void idle() {
-        // an interrupt would make every park and select return at once: keep it, do not spin
-        if (Thread.interrupted()) interruptedWhileCarrying = true;
+        // an interrupt would make every park and select return at once: take it, do not spin
+        if (Thread.interrupted()) interrupted();
         Thread waiter = ioWaiter;
         if (waiter != null && driverWake) {
             driverWake = false;
@@ -157,6 +153,23 @@ public final class Carrier implements Executor {
             driverWake = false;
             resumeDriver();
         }
+    }
+
+    /** Records an interrupt of the carrying thread and has the driver run an iteration to act on it. */
+    private void interrupted() {
+        interrupted = true;
+        driverWake = true;
+    }
+
+    /**
+     * True once after the thread carrying the loop was interrupted; for the driver. Best effort:
+     * the JDK resets the carrier's interrupt status when it mounts a virtual thread, so an interrupt
+     * that lands while a task runs (rather than while the loop waits) can be missed.
+     */
+    public boolean takeInterrupt() {
+        if (!interrupted) return false;
+        interrupted = false;
+        return true;
     }
 
     private static long ceilMillis(long nanos) {
