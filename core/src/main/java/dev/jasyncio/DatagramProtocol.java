@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * The callbacks a {@link DatagramTransport} makes (asyncio's {@code DatagramProtocol}). They run
  * on the loop and must not block. Every method has an empty default.
  */
-public interface DatagramProtocol {
+public interface DatagramProtocol extends BaseProtocol {
     default void connectionMade(DatagramTransport transport) {}
 
     /**
@@ -18,10 +18,4 @@ public interface DatagramProtocol {
 
     /** A send or receive failed (an ICMP error, say); the endpoint stays open. */
     default void errorReceived(Exception exc) {}
-
-    default void connectionLost(Throwable exc) {}
-
-    default void pauseWriting() {}
-
-    default void resumeWriting() {}
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.jasyncio.internal.Carrier;
@@ -610,12 +611,29 @@ public class EventLoop implements AutoCloseable {
 
     /** Wraps a connected socket in a transport; waits for {@code connectionMade}. Closes the socket on failure. */
     private TransportAndProtocol connected(SocketChannel ch, Supplier<? extends Protocol> factory) {
-        Transport transport;
-        Protocol protocol;
-        Future<Void> waiter = createFuture();
+        Protocol protocol = newProtocol(ch, factory);
+        return new TransportAndProtocol(madeTransport(ch, waiter -> new SocketTransport(this, ch, protocol, waiter, null)), protocol);
+    }
+
+    /** A protocol from {@code factory}, for {@code ch}; closes {@code ch} if the factory fails. */
+    private static <P> P newProtocol(SelectableChannel ch, Supplier<? extends P> factory) {
         try {
-            protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
-            transport = new SocketTransport(this, ch, protocol, waiter, null);
+            return Objects.requireNonNull(factory.get(), "the protocol factory returned null");
+        } catch (Throwable e) {
+            Sockets.closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    /**
+     * A transport for {@code ch} made by {@code make}, once its protocol's {@code connectionMade}
+     * has run (asyncio's waiter). The channel is closed if that fails or the caller is cancelled.
+     */
+    private <T extends BaseTransport> T madeTransport(SelectableChannel ch, Function<Future<Void>, T> make) {
+        Future<Void> waiter = createFuture();
+        T transport;
+        try {
+            transport = make.apply(waiter);
         } catch (Throwable e) {
             Sockets.closeQuietly(ch);
             throw e;
@@ -626,7 +644,7 @@ public class EventLoop implements AutoCloseable {
             transport.close();
             throw e;
         }
-        return new TransportAndProtocol(transport, protocol);
+        return transport;
     }
 
     /** Listens on {@code host:port} (null or "": every interface; port 0: any free port). */
@@ -666,22 +684,8 @@ public class EventLoop implements AutoCloseable {
         if (localAddr == null && remoteAddr == null) throw new IllegalArgumentException("a local or a remote address is required");
         SocketAddress local = Sockets.resolveOne(this, localAddr), remote = Sockets.resolveOne(this, remoteAddr);
         DatagramChannel ch = Sockets.datagram(local, remote);
-        DatagramProtocol protocol;
-        DatagramTransport transport;
-        Future<Void> waiter = createFuture();
-        try {
-            protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
-            transport = new UdpTransport(this, ch, protocol, remote, waiter);
-        } catch (Throwable e) {
-            Sockets.closeQuietly(ch);
-            throw e;
-        }
-        try {
-            waiter.awaitUnchecked();
-        } catch (Throwable e) {
-            transport.close();
-            throw e;
-        }
+        DatagramProtocol protocol = newProtocol(ch, factory);
+        DatagramTransport transport = madeTransport(ch, waiter -> new UdpTransport(this, ch, protocol, remote, waiter));
         return new DatagramEndpoint(transport, protocol);
     }
 

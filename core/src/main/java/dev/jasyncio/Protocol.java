@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * <p>Order: {@code connectionMade}, then any number of {@code dataReceived}, then at most one
  * {@code eofReceived}, then exactly one {@code connectionLost}.
  */
-public interface Protocol {
+public interface Protocol extends BaseProtocol {
     default void connectionMade(Transport transport) {}
 
     /**
@@ -25,13 +25,4 @@ public interface Protocol {
     default boolean eofReceived() {
         return false;
     }
-
-    /** The connection is closed: {@code exc} is null for a normal close or EOF, else the error. */
-    default void connectionLost(Throwable exc) {}
-
-    /** The transport's write buffer went over its high-water mark: stop producing. */
-    default void pauseWriting() {}
-
-    /** The write buffer drained to its low-water mark: producing may go on. */
-    default void resumeWriting() {}
 }

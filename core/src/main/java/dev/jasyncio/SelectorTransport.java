@@ -47,13 +47,7 @@ abstract class SelectorTransport implements BaseTransport {
 
     // ---- what each kind of transport does ----------------------------------------------------------
 
-    abstract Object protocol();
-
-    abstract void protocolPauseWriting();
-
-    abstract void protocolResumeWriting();
-
-    abstract void protocolConnectionLost(Throwable exc);
+    abstract BaseProtocol protocol();
 
     /** Drops what waits to be sent (an abort, or an error that makes sending pointless). */
     abstract void clearWriteBuffer();
@@ -85,7 +79,7 @@ abstract class SelectorTransport implements BaseTransport {
         if (bufferSize <= highWater || protocolPaused) return;
         protocolPaused = true;
         try {
-            protocolPauseWriting();
+            protocol().pauseWriting();
         } catch (Throwable e) {
             loop.callExceptionHandler(errorContext("protocol.pauseWriting() failed", e));
         }
@@ -95,7 +89,7 @@ abstract class SelectorTransport implements BaseTransport {
         if (!protocolPaused || bufferSize > lowWater) return;
         protocolPaused = false;
         try {
-            protocolResumeWriting();
+            protocol().resumeWriting();
         } catch (Throwable e) {
             loop.callExceptionHandler(errorContext("protocol.resumeWriting() failed", e));
         }
@@ -156,7 +150,7 @@ abstract class SelectorTransport implements BaseTransport {
     /** Tells the protocol, then releases the socket and leaves the server, whatever the protocol does. */
     final void callConnectionLost(Throwable e) {
         try {
-            protocolConnectionLost(e);
+            protocol().connectionLost(e);
         } finally {
             loop.closeChannel(channel);
             Server s = server;

@@ -72,11 +72,8 @@ final class SocketTransport extends SelectorTransport implements Transport {
 
     private void readReady() {
         if (connLost != 0) return;
-        if (bufferedProtocol != null) {
-            readIntoProtocolBuffer();
-            return;
-        }
-        ByteBuffer buf = loop.readBuffer();
+        ByteBuffer buf = bufferedProtocol != null ? protocolBuffer() : loop.readBuffer();
+        if (buf == null) return;
         int n;
         try {
             n = socket.read(buf);
@@ -87,39 +84,25 @@ final class SocketTransport extends SelectorTransport implements Transport {
         if (n < 0) {
             readEof();
         } else if (n > 0) {
-            buf.flip();
             try {
-                protocol.dataReceived(buf);
+                if (bufferedProtocol != null) bufferedProtocol.bufferUpdated(n);
+                else protocol.dataReceived(buf.flip());
             } catch (Throwable e) {
-                fatalError(e, "Fatal error: protocol.dataReceived() call failed.");
+                fatalError(e, "Fatal error: protocol." + (bufferedProtocol != null ? "bufferUpdated" : "dataReceived")
+                        + "() call failed.");
             }
         }
     }
 
-    private void readIntoProtocolBuffer() {
-        ByteBuffer buf;
+    /** The buffer a {@link BufferedProtocol} offers to read into; null (and the transport failed) if it offers none. */
+    private ByteBuffer protocolBuffer() {
         try {
-            buf = bufferedProtocol.getBuffer(-1);
+            ByteBuffer buf = bufferedProtocol.getBuffer(-1);
             if (buf == null || !buf.hasRemaining()) throw new IllegalStateException("getBuffer() returned an empty buffer");
+            return buf;
         } catch (Throwable e) {
             fatalError(e, "Fatal error: protocol.getBuffer() call failed.");
-            return;
-        }
-        int n;
-        try {
-            n = socket.read(buf);
-        } catch (IOException e) {
-            fatalError(e, "Fatal read error on socket transport");
-            return;
-        }
-        if (n < 0) {
-            readEof();
-        } else if (n > 0) {
-            try {
-                bufferedProtocol.bufferUpdated(n);
-            } catch (Throwable e) {
-                fatalError(e, "Fatal error: protocol.bufferUpdated() call failed.");
-            }
+            return null;
         }
     }
 
@@ -264,23 +247,8 @@ final class SocketTransport extends SelectorTransport implements Transport {
     // ---- what the base class asks ------------------------------------------------------------------
 
     @Override
-    Object protocol() {
+    BaseProtocol protocol() {
         return protocol;
-    }
-
-    @Override
-    void protocolPauseWriting() {
-        protocol.pauseWriting();
-    }
-
-    @Override
-    void protocolResumeWriting() {
-        protocol.resumeWriting();
-    }
-
-    @Override
-    void protocolConnectionLost(Throwable exc) {
-        protocol.connectionLost(exc);
     }
 
     @Override

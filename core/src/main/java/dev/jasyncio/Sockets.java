@@ -11,7 +11,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.NetworkChannel;
+import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -180,7 +180,7 @@ final class Sockets {
         throw new IllegalArgumentException("unsupported address type: " + address);
     }
 
-    static void closeQuietly(NetworkChannel ch) {
+    static void closeQuietly(Channel ch) {
         try {
             ch.close();
         } catch (IOException ignored) {

@@ -112,23 +112,8 @@ final class UdpTransport extends SelectorTransport implements DatagramTransport 
     }
 
     @Override
-    Object protocol() {
+    BaseProtocol protocol() {
         return protocol;
-    }
-
-    @Override
-    void protocolPauseWriting() {
-        protocol.pauseWriting();
-    }
-
-    @Override
-    void protocolResumeWriting() {
-        protocol.resumeWriting();
-    }
-
-    @Override
-    void protocolConnectionLost(Throwable exc) {
-        protocol.connectionLost(exc);
     }
 
     @Override
