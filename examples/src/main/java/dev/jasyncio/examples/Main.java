@@ -31,7 +31,8 @@ public final class Main {
             new Example("my-coroutine", "seed 001", "print, sleep(2), print", false, MyCoroutine::main),
             new Example("task", "seed 000", "create a task and await it", false, TaskExample::main),
             new Example("faulty", "seed 004", "catch an exception from an awaited coroutine", false, FaultyFunction::main),
-            new Example("dots", "seed 003", "five one-second sleeps, a dot after each", false, Dots::main));
+            new Example("dots", "seed 003", "five one-second sleeps, a dot after each", false, Dots::main),
+            new Example("echo-server", "seed 000", "echo server on 127.0.0.1:8888 until stopped; [PORT] (0: any free)", false, EchoServer::main));
 
     public static void main(String[] args) throws Exception {
         String cmd = args.length == 0 ? "demo" : args[0];
