@@ -2,14 +2,17 @@ package dev.jasyncio.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -188,6 +191,38 @@ class SeedProgramsTest {
                         [0.00] Received first from /127.0.0.1:%d
                         """.formatted(port, b.getLocalPort(), a.getLocalPort()), program.stop());
             }
+        }
+    }
+
+    @Test
+    void motdFromItsOwnServer() throws Exception {
+        assertLines(List.of(
+                "\\[0\\.00] qotd server on /127\\.0\\.0\\.1:\\d+",
+                "\\[0\\.00] motd: Simple is better than complex\\."), transcript(Motd::main));
+    }
+
+    /** The seed's qotd server stands in here as a plain blocking ServerSocket on another thread. */
+    @Test
+    void motdFromAnotherServer() throws Exception {
+        try (var qotd = new ServerSocket(0)) {
+            Thread server = Thread.ofPlatform().start(() -> {
+                try (Socket s = qotd.accept()) {
+                    s.getOutputStream().write("Carpe diem.\r\nnot part of the first line\r\n".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            String port = String.valueOf(qotd.getLocalPort());
+            assertEquals("[0.00] motd: Carpe diem.\n", transcript(Motd::main, "127.0.0.1", port));
+            server.join(10_000);
+        }
+    }
+
+    private static void assertLines(List<String> patterns, String transcript) {
+        List<String> lines = transcript.lines().toList();
+        assertEquals(patterns.size(), lines.size(), transcript);
+        for (int i = 0; i < lines.size(); i++) {
+            assertTrue(lines.get(i).matches(patterns.get(i)), "line " + (i + 1) + " of:\n" + transcript);
         }
     }
 
