@@ -33,7 +33,8 @@ public final class Main {
             new Example("faulty", "seed 004", "catch an exception from an awaited coroutine", false, FaultyFunction::main),
             new Example("dots", "seed 003", "five one-second sleeps, a dot after each", false, Dots::main),
             new Example("echo-server", "seed 000", "echo server on 127.0.0.1:8888 until stopped; [PORT] (0: any free)", false, EchoServer::main),
-            new Example("motd", "seed 002", "one line from a qotd server; [HOST PORT] (none: its own local one)", false, Motd::main));
+            new Example("motd", "seed 002", "one line from a qotd server; [HOST PORT] (none: its own local one)", false, Motd::main),
+            new Example("upper-server", "seed 002", "upper-casing server; returns at once as in the seed; [--serve] [PORT]", false, UpperServer::main));
 
     public static void main(String[] args) throws Exception {
         String cmd = args.length == 0 ? "demo" : args[0];

@@ -2,6 +2,7 @@ package dev.jasyncio.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -191,6 +193,29 @@ class SeedProgramsTest {
                         [0.00] Received first from /127.0.0.1:%d
                         """.formatted(port, b.getLocalPort(), a.getLocalPort()), program.stop());
             }
+        }
+    }
+
+    /** As in CPython: run() returns once startServer has, and nobody is ever served. */
+    @Test
+    void upperServerAsInTheSeed() throws Exception {
+        int port;
+        try (var probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        assertEquals("", transcript(UpperServer::main, String.valueOf(port)));
+        // unlike CPython, which leaves the listener open until the process exits, closing the loop closed it
+        assertThrows(ConnectException.class, () -> connect(port).close());
+    }
+
+    @Test
+    void upperServerServing() throws Exception {
+        try (var program = new Background(UpperServer::main, "--serve", "0")) {
+            int port = program.port("Serving on /0.0.0.0:(\\d+)");
+            try (var client = connect(port)) {
+                assertEquals("HELLO, WORLD! éTé", exchange(client, "hello, world! été"));   // bytes.upper(): ASCII only
+            }
+            assertEquals("[0.00] Serving on /0.0.0.0:%d\n".formatted(port), program.stop());
         }
     }
 
