@@ -28,6 +28,7 @@ public final class Main {
             new Example("exception", "seed 000", "an exception raised in a task is caught where it is awaited", true, ExceptionHandling::main),
             new Example("threadsafe", "seed 003", "a worker thread runs a coroutine on the loop and waits for it", true, ThreadsafeSubmit::main),
             new Example("ticker", "seed 002", "a background task ticks until cancelled after 5 s", true, BackgroundTicker::main),
+            new Example("echo", "seed 000", "the echo server on a free port, three clients at once, then closed", true, EchoDemo::main),
             new Example("my-coroutine", "seed 001", "print, sleep(2), print", false, MyCoroutine::main),
             new Example("task", "seed 000", "create a task and await it", false, TaskExample::main),
             new Example("faulty", "seed 004", "catch an exception from an awaited coroutine", false, FaultyFunction::main),

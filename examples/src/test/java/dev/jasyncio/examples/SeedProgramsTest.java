@@ -243,12 +243,31 @@ class SeedProgramsTest {
         }
     }
 
+    /** The clients run concurrently, so only each one's own order is fixed. */
+    @Test
+    void echoDemo() throws Exception {
+        List<String> lines = transcript(EchoDemo::main).lines().toList();
+        assertEquals(8, lines.size(), String.join("\n", lines));
+        assertTrue(lines.getFirst().matches("\\[0\\.00] Serving on /127\\.0\\.0\\.1:\\d+"), lines.getFirst());
+        assertEquals("[0.00] server closed", lines.getLast());
+        for (String m : List.of("hello", "bonjour", "hola")) {
+            int received = indexOfMatch(lines, "\\[0\\.00] Received " + m + " from /127\\.0\\.0\\.1:\\d+");
+            int echoed = lines.indexOf("[0.00] " + m + " -> " + m);
+            assertTrue(received > 0 && echoed > received, String.join("\n", lines));
+        }
+    }
+
     private static void assertLines(List<String> patterns, String transcript) {
         List<String> lines = transcript.lines().toList();
         assertEquals(patterns.size(), lines.size(), transcript);
         for (int i = 0; i < lines.size(); i++) {
             assertTrue(lines.get(i).matches(patterns.get(i)), "line " + (i + 1) + " of:\n" + transcript);
         }
+    }
+
+    private static int indexOfMatch(List<String> lines, String pattern) {
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).matches(pattern)) return i;
+        return -1;
     }
 
     private static Socket connect(int port) throws IOException {
