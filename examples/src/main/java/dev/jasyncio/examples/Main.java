@@ -28,10 +28,14 @@ public final class Main {
             new Example("exception", "seed 000", "an exception raised in a task is caught where it is awaited", true, ExceptionHandling::main),
             new Example("threadsafe", "seed 003", "a worker thread runs a coroutine on the loop and waits for it", true, ThreadsafeSubmit::main),
             new Example("ticker", "seed 002", "a background task ticks until cancelled after 5 s", true, BackgroundTicker::main),
+            new Example("echo", "seed 000", "the echo server on a free port, three clients at once, then closed", true, EchoDemo::main),
             new Example("my-coroutine", "seed 001", "print, sleep(2), print", false, MyCoroutine::main),
             new Example("task", "seed 000", "create a task and await it", false, TaskExample::main),
             new Example("faulty", "seed 004", "catch an exception from an awaited coroutine", false, FaultyFunction::main),
-            new Example("dots", "seed 003", "five one-second sleeps, a dot after each", false, Dots::main));
+            new Example("dots", "seed 003", "five one-second sleeps, a dot after each", false, Dots::main),
+            new Example("echo-server", "seed 000", "echo server on 127.0.0.1:8888 until stopped; [PORT] (0: any free)", false, EchoServer::main),
+            new Example("motd", "seed 002", "one line from a qotd server; [HOST PORT] (none: its own local one)", false, Motd::main),
+            new Example("upper-server", "seed 002", "upper-casing server; returns at once as in the seed; [--serve] [PORT]", false, UpperServer::main));
 
     public static void main(String[] args) throws Exception {
         String cmd = args.length == 0 ? "demo" : args[0];
