@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -43,6 +45,7 @@ public final class Asyncio {
             throw new IllegalStateException("Asyncio.run() cannot be called from a running event loop");
         }
         EventLoop loop = options.newLoop();
+        SignalCancel onSignal = new SignalCancel(Thread.currentThread());
         try {
             return loop.runUntilComplete(loop.createTask(main));
         } finally {
@@ -55,7 +58,43 @@ public final class Asyncio {
                 });
             } finally {
                 loop.close();
+                onSignal.remove();
                 if (interrupted) Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * asyncio.run cancels its main task on Ctrl-C. A JVM gets SIGINT and SIGTERM as a shutdown, so
+     * while {@link #run} runs, a shutdown hook interrupts the thread running the loop, which
+     * cancels the main task (see {@link EventLoop#runUntilComplete}), and gives the cleanup a few
+     * seconds before the JVM halts (and the caller half a second more, or until its thread ends).
+     */
+    private static final class SignalCancel {
+        private static final long GRACE_SECONDS = 5, CALLER_MILLIS = 500;
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private final Thread hook;
+
+        SignalCancel(Thread runner) {
+            hook = new Thread(() -> {
+                runner.interrupt();
+                try {
+                    // the cleanup, then a moment for the caller to handle the InterruptedException
+                    if (finished.await(GRACE_SECONDS, TimeUnit.SECONDS)) runner.join(CALLER_MILLIS);
+                } catch (InterruptedException ignored) {
+                    // halting anyway
+                }
+            }, "jasyncio-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        /** Called when run() is done with the loop. */
+        void remove() {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs now; it has just been told we are done
             }
         }
     }

@@ -193,12 +193,12 @@ public final class Server implements AutoCloseable {
     }
 
     public boolean isServing() {
-        return serving;
+        return serving && !loop.isClosed();
     }
 
-    /** The addresses the server listens on; empty once closed. */
+    /** The addresses the server listens on; empty once closed (or once its loop closed it). */
     public List<SocketAddress> sockets() {
-        return listeners == null ? List.of() : addresses;
+        return listeners == null || loop.isClosed() ? List.of() : addresses;
     }
 
     @Override

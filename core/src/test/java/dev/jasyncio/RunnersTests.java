@@ -148,4 +148,44 @@ class RunnersTests {
         assertEquals(3600.0, t);
         assertTrue(System.nanoTime() - start < 10_000_000_000L, "an hour of virtual time is not an hour");
     }
+
+    /**
+     * test_runners' Ctrl-C test, for a JVM: SIGTERM (like SIGINT) starts a shutdown, during which
+     * run() cancels its main task, lets its cleanup run, and throws InterruptedException.
+     */
+    @Test
+    void signalCancelsMainTask() throws Exception {
+        List<String> cmd = List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                CarrierTests.Probe.FLAG, "-cp", System.getProperty("java.class.path"), SignalProbe.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try (var out = p.inputReader()) {
+            assertEquals("ready", out.readLine());
+            p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+            List<String> rest = new ArrayList<>();
+            for (String line; (line = out.readLine()) != null; ) rest.add(line);
+            assertEquals(List.of("cleanup ran", "run() threw InterruptedException caused by CancelledError"), rest);
+        } finally {
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+    }
+
+    /** Runs a main task that sleeps until a signal cancels it. */
+    static final class SignalProbe {
+        public static void main(String[] args) {
+            try {
+                run(() -> {
+                    try {
+                        System.out.println("ready");
+                        sleep(60);
+                    } finally {
+                        System.out.println("cleanup ran");
+                    }
+                });
+            } catch (InterruptedException e) {
+                System.out.println("run() threw InterruptedException caused by " + e.getCause().getClass().getSimpleName());
+            } catch (Exception e) {
+                System.out.println("unexpected: " + e);
+            }
+        }
+    }
 }
