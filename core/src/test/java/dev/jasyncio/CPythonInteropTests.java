@@ -30,9 +30,13 @@ class CPythonInteropTests {
     @TempDir
     Path tmp;
 
-    /** Copies a script from the test resources to a file the interpreter can run. */
     Path script(String name) throws IOException {
-        Path p = tmp.resolve(name);
+        return script(tmp, name);
+    }
+
+    /** Copies a script from the test resources into {@code dir}, where the interpreter can run it. */
+    static Path script(Path dir, String name) throws IOException {
+        Path p = dir.resolve(name);
         try (var in = CPythonInteropTests.class.getResourceAsStream("/interop/" + name)) {
             Files.copy(in, p);
         }
