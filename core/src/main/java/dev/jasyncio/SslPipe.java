@@ -1,6 +1,8 @@
 package dev.jasyncio;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLEngine;
@@ -15,9 +17,9 @@ import javax.net.ssl.SSLHandshakeException;
  * loop: {@link SslProtocol} feeds it what the socket reads and passes each batch of encrypted
  * output to a sender it gives. This is the part asyncio leaves to OpenSSL's memory BIOs.
  *
- * <p>The engine's delegated tasks (key exchange and certificate checks) run inline, on the loop,
- * as OpenSSL's do inside asyncio's {@code do_handshake()}: they take about a millisecond, and
- * handing them to another thread would cost more than that and reorder nothing in our favour.
+ * <p>During the handshake the engine's delegated tasks (key exchange, signatures, certificate
+ * checks) are handed to the caller to run off the loop: see {@link #handshake}. After it, the
+ * rare ones that post-handshake messages bring run inline.
  *
  * <p>Each buffer is kept in "filling" mode: its bytes are those before its position.
  */
@@ -30,6 +32,9 @@ final class SslPipe {
 
     /** What an {@link #unwrap} pass ended on. */
     enum Unwrapped { NEED_INPUT, BATCH_FULL, CLOSED }
+
+    /** What a {@link #handshake} pass ended on. */
+    enum Handshake { DONE, NEED_INPUT, NEED_TASKS }
 
     final SSLEngine engine;
     private ByteBuffer incoming;
@@ -120,12 +125,16 @@ final class SslPipe {
 
     /**
      * Advances the handshake as far as the bytes received allow, passing what the engine produces
-     * to {@code send}. True once the handshake is complete; false while it waits for the peer.
+     * to {@code send}. Ends when the handshake is done, when it waits for the peer, or when it
+     * waits for the {@linkplain #delegatedTasks() delegated tasks}.
      */
-    boolean handshake(Consumer<ByteBuffer> send) throws SSLException {
+    Handshake handshake(Consumer<ByteBuffer> send) throws SSLException {
         while (true) {
             switch (engine.getHandshakeStatus()) {
-                case NEED_TASK -> runDelegatedTasks();
+                case NEED_TASK -> {
+                    flush(send);
+                    return Handshake.NEED_TASKS;
+                }
                 case NEED_WRAP -> {
                     if (wrapOnce(EMPTY, send) == SSLEngineResult.Status.CLOSED) {
                         flush(send);
@@ -135,12 +144,12 @@ final class SslPipe {
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     if (!unwrapHandshake()) {
                         flush(send);
-                        return false;
+                        return Handshake.NEED_INPUT;
                     }
                 }
                 case FINISHED, NOT_HANDSHAKING -> {
                     flush(send);
-                    return true;
+                    return Handshake.DONE;
                 }
             }
         }
@@ -166,7 +175,17 @@ final class SslPipe {
     }
 
     private void runDelegatedTasks() {
-        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
+        delegatedTasks().run();
+    }
+
+    /**
+     * The work the engine waits for, as one job. The engine must not be used until it has run;
+     * a failure in it is thrown by the engine's next wrap or unwrap.
+     */
+    Runnable delegatedTasks() {
+        List<Runnable> tasks = new ArrayList<>();
+        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) tasks.add(task);
+        return () -> tasks.forEach(Runnable::run);
     }
 
     /**

@@ -59,6 +59,7 @@ final class SslProtocol implements Protocol {
     private State state = State.UNWRAPPED;
     private AppState appState;
     private boolean processing, again;      // see processIncoming()
+    private boolean tasksRunning;           // the engine's delegated tasks run on the executor
     private boolean eofReceived;            // the socket read end of stream
     private boolean shutdownDone;
     private TimerHandle handshakeTimer, shutdownTimer;
@@ -175,7 +176,7 @@ final class SslProtocol implements Protocol {
         }
         state = State.UNWRAPPED;
         transport = null;
-        wakeUpWaiter(exc != null ? exc : new SocketException("Connection closed during the TLS handshake"));
+        if (waiter != null) wakeUpWaiter(exc != null ? exc : new SocketException("Connection closed during the TLS handshake"));
         cancelTimers();
     }
 
@@ -244,15 +245,42 @@ final class SslProtocol implements Protocol {
     }
 
     private void doHandshake() {
-        boolean done;
+        if (tasksRunning) return; // the engine is busy: what arrives waits in the pipe
+        SslPipe.Handshake progress;
         try {
-            done = pipe.handshake(send);
+            progress = pipe.handshake(send);
         } catch (SSLException | RuntimeException e) {
             pipe.sendAlert(send);
             onHandshakeComplete(e);
             return;
         }
-        if (done) onHandshakeComplete(null);
+        switch (progress) {
+            case DONE -> onHandshakeComplete(null);
+            case NEED_TASKS -> runDelegatedTasks();
+            case NEED_INPUT -> { }
+        }
+    }
+
+    /**
+     * Runs the engine's delegated tasks on the loop's executor, then goes on with the handshake.
+     * They are the handshake's costly part (key exchange, signatures: milliseconds of CPU with
+     * the JDK's providers), and a certificate check may even block on the network (revocation
+     * checks, when enabled); off the loop, they neither stall other connections nor keep
+     * concurrent handshakes on one core.
+     */
+    private void runDelegatedTasks() {
+        tasksRunning = true;
+        Runnable work = pipe.delegatedTasks();
+        Future<Object> done = loop.runInExecutor(null, () -> {
+            work.run();
+            return null;
+        });
+        done.addDoneCallback(f -> {
+            tasksRunning = false;
+            if (state != State.DO_HANDSHAKE || f.cancelled()) return;
+            if (f.exception() != null) onHandshakeComplete(f.exception()); // the executor refused it
+            else processIncoming();
+        });
     }
 
     private void onHandshakeComplete(Throwable failure) {
@@ -514,14 +542,15 @@ final class SslProtocol implements Protocol {
     }
 
     /**
-     * Sends close_notify (after everything written before it) and waits for the peer's, dropping
-     * what data still arrives. A socket end of stream ends the wait, as in asyncio.
+     * Sends what is held, then close_notify, and waits for the peer's, dropping what data still
+     * arrives. After a socket end of stream nothing is awaited, nor is close_notify sent, as in
+     * asyncio.
      */
     private void doShutdown() {
         if (shutdownDone) return;
+        releaseHeld();
         try {
             if (!eofReceived) {
-                releaseHeld();
                 if (!pipe.engine.isOutboundDone()) pipe.closeOutbound(send);
                 while (!pipe.engine.isInboundDone()) {
                     SslPipe.Unwrapped r = pipe.unwrap(send);
@@ -543,9 +572,8 @@ final class SslProtocol implements Protocol {
         shutdownTimer = null;
         if (failure != null) {
             fatalError(failure, "Fatal error on SSL protocol");
-        } else {
-            Transport t = transport;
-            loop.callSoon(t::close);
+        } else if (transport != null) {
+            loop.callSoon(transport::close);
         }
     }
 

@@ -303,6 +303,39 @@ class TlsStreamTests {
     }
 
     @Test
+    void slowReaderKeepsWriterMemoryBounded() throws Exception {
+        // the reader's flow control pauses the TLS transport, which pauses the socket: the
+        // server's drain() waits, and its buffers stay near the high-water mark
+        int chunk = 16 * 1024, chunks = 2000; // 32 MiB: more than the kernel buffers on loopback
+        Asyncio.run(() -> {
+            int[] maxBuffered = {0};
+            boolean[] finished = {false};
+            Server server = Asyncio.startServer((r, w) -> {
+                for (int i = 0; i < chunks; i++) {
+                    w.write(new byte[chunk]);
+                    maxBuffered[0] = Math.max(maxBuffered[0], w.transport().getWriteBufferSize());
+                    w.drain();
+                }
+                finished[0] = true;
+            }, "127.0.0.1", 0, tlsServer());
+            Connection c = Asyncio.openConnection("127.0.0.1", port(server), tls());
+            sleep(0.2);
+            assertFalse(finished[0], "the writer waits for the slow reader");
+            long total = 0;
+            for (byte[] b; (b = c.reader().read(65536)).length > 0; ) {
+                total += b.length;
+                if (total % (1 << 20) < b.length) sleep(0.001); // a slow reader
+            }
+            assertEquals((long) chunk * chunks, total);
+            assertTrue(maxBuffered[0] <= SslProtocol.WRITE_HIGH_WATER + chunk + 64 * 1024,
+                    "buffered at most about the high-water mark: " + maxBuffered[0]);
+            c.writer().close();
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
     void manyConnectionsLeakNothing() throws Exception {
         Asyncio.run(() -> {
             Server server = Asyncio.startServer(TlsStreamTests::echoLines, "127.0.0.1", 0, tlsServer());

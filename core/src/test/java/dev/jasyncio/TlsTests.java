@@ -208,6 +208,94 @@ class TlsTests {
     }
 
     @Test
+    void handshakeWorkRunsOffTheLoop() throws Exception {
+        // the engine's delegated tasks (here a certificate check that takes 0.3 s, as a
+        // revocation check on the network might) run on the executor: the loop keeps going
+        SSLContext slowTrust = SSLContext.getInstance("TLS");
+        slowTrust.init(null, new javax.net.ssl.TrustManager[] {new SlowTrust()}, null);
+        Asyncio.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
+            int[] ticks = {0};
+            Task<Void> ticker = Asyncio.createTask(() -> {
+                while (true) {
+                    sleep(0.01);
+                    ticks[0]++;
+                }
+            });
+            Recorder client = new Recorder();
+            Transport t = loop.createConnection(() -> client, "127.0.0.1", port(server),
+                    ConnectOptions.defaults().withSsl(slowTrust)).transport();
+            assertTrue(ticks[0] >= 10, "the loop ran during the handshake: " + ticks[0] + " ticks");
+            assertEquals(Boolean.FALSE, SlowTrust.onLoop);
+            ticker.cancel();
+            t.close();
+            client.lost.await();
+            server.close();
+        });
+    }
+
+    /** Trusts the test CA, slowly, noting whether it runs on a loop's thread. */
+    static final class SlowTrust extends javax.net.ssl.X509ExtendedTrustManager {
+        static volatile Boolean onLoop;
+        private final javax.net.ssl.X509ExtendedTrustManager base;
+
+        SlowTrust() throws Exception {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", certs.ca);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+            tmf.init(trust);
+            base = (javax.net.ssl.X509ExtendedTrustManager) tmf.getTrustManagers()[0];
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            onLoop = ThreadTag.current() != null;
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                throw new java.security.cert.CertificateException(e);
+            }
+            base.checkServerTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws java.security.cert.CertificateException {
+            base.checkServerTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            base.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws java.security.cert.CertificateException {
+            base.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws java.security.cert.CertificateException {
+            base.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
+            base.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return base.getAcceptedIssuers();
+        }
+    }
+
+    @Test
     void createConnectionSslFailedCertificate() throws Exception {
         // test_create_connection_ssl_failed_certificate: a certificate from an unknown CA
         Asyncio.run(() -> {
@@ -555,6 +643,42 @@ class TlsTests {
             c.writer().close();
             assertThrows(SSLException.class, c.writer()::waitClosed);
             peer.await();
+        });
+    }
+
+    @Test
+    void startTlsOverTls() throws Exception {
+        // TLS inside TLS (a TLS tunnel through a TLS proxy, say): startTls over a TLS transport;
+        // closing the outer transport afterwards reports nothing (gh-113214)
+        Asyncio.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<ErrorContext> errors = Loops.recordErrors(loop);
+            Recorder serverProto = new Recorder();
+            Server server = loop.createServer(() -> serverProto, "127.0.0.1", 0, tlsServer());
+            Recorder clientProto = new Recorder();
+            Transport outer = loop.createConnection(() -> clientProto, "127.0.0.1", port(server), tls()).transport();
+            Transport serverOuter = serverProto.made.await();
+            Task<Transport> serverInner = Asyncio.createTask(
+                    () -> loop.startTls(serverOuter, serverProto, serverContext, true, null));
+            Transport inner = loop.startTls(outer, clientProto, clientContext, false, "localhost");
+            Transport innerOnServer = serverInner.await();
+            assertInstanceOf(SslTransport.class, inner);
+            assertSame(clientContext, inner.getExtraInfo("sslcontext"));
+            inner.write("tunnelled".getBytes());
+            assertArrayEquals("tunnelled".getBytes(), serverProto.awaitBytes(9));
+            innerOnServer.write("back".getBytes());
+            assertArrayEquals("back".getBytes(), clientProto.awaitBytes(4));
+            outer.close();
+            clientProto.lost.await();
+            serverProto.lost.await();
+            for (Recorder r : List.of(clientProto, serverProto)) {
+                assertEquals("made", r.events.getFirst());
+                assertEquals("lost", r.events.getLast());
+                assertEquals(1, java.util.Collections.frequency(r.events, "lost"), "connectionLost once: " + r.events);
+            }
+            server.close();
+            server.waitClosed();
+            assertEquals(List.of(), errors);
         });
     }
 
