@@ -1,25 +1,16 @@
 package dev.jasyncio;
 
-import static dev.jasyncio.CPythonInteropTests.PYTHON;
 import static dev.jasyncio.CPythonInteropTests.script;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLContext;
-
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,54 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  * through a STARTTLS upgrade.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class TlsInteropTests {
-    @TempDir
-    static Path certDir;
-    static TestCerts certs;
-    static SSLContext serverContext, clientContext;
-
+class TlsInteropTests extends TlsTestCase {
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void makeCertificates() throws Exception {
-        certs = TestCerts.create(certDir);
-        serverContext = certs.serverContext();
-        clientContext = certs.clientContext();
-    }
-
-    /** Runs {@code body} against a CPython TLS server in {@code mode} ("tls" or "starttls"). */
-    void withCPythonServer(String mode, PortBody body) throws Exception {
-        Process python = new ProcessBuilder(PYTHON, script(tmp, "tls_echo_server.py").toString(),
-                certs.chainPem.toString(), certs.keyPem.toString(), mode)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
-            String first = out.readLine();
-            assertTrue(first != null && first.startsWith("PORT "), "the server announces its port: " + first);
-            body.run(Integer.parseInt(first.substring(5).trim()));
-        } finally {
-            python.getOutputStream().close();
-            if (!python.waitFor(10, TimeUnit.SECONDS)) python.destroyForcibly();
-        }
-    }
-
-    interface PortBody {
-        void run(int port) throws Exception;
+    /** Runs {@code body} with the port of a CPython TLS server in {@code mode} ("tls" or "starttls"). */
+    void withCPythonServer(String mode, CPythonInteropTests.PortBody body) throws Exception {
+        CPythonInteropTests.withPythonServer(List.of(script(tmp, "tls_echo_server.py").toString(),
+                certs.chainPem.toString(), certs.keyPem.toString(), mode), body);
     }
 
     /** Talks to the CPython server over an established TLS connection, then says QUIT. */
     static void talk(Connection c) throws Exception {
-        c.writer().write("hello from java\n");
-        assertArrayEquals("HELLO FROM JAVA\n".getBytes(), c.reader().readline());
-        byte[] big = new byte[1_000_001];
-        Arrays.fill(big, (byte) 'a');
-        big[big.length - 1] = '\n';
-        c.writer().write(big);
-        c.writer().drain();
-        byte[] back = c.reader().readexactly(big.length);
-        assertEquals('A', back[0]);
-        assertEquals('A', back[big.length - 2]);
+        CPythonInteropTests.upperCaseRoundTrips(c);
         Certificate[] chain = (Certificate[]) c.writer().getExtraInfo("peercert");
         assertEquals(certs.server, chain[0]);
         c.writer().write("QUIT\n");
@@ -134,16 +90,8 @@ class TlsInteropTests {
             ServerOptions options = ServerOptions.defaults().withLimit(2_000_000);
             Server server = Asyncio.startServer(reverser, "127.0.0.1", 0, startTls ? options : options.withSsl(serverContext));
             int port = ((InetSocketAddress) server.sockets().getFirst()).getPort();
-            List<String> printed = Asyncio.toThread(() -> {
-                Process p = new ProcessBuilder(PYTHON, client.toString(), certs.caPem.toString(), String.valueOf(port),
-                        mode, "abc", "hello").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                List<String> got = new ArrayList<>();
-                try (BufferedReader out = p.inputReader()) {
-                    for (String l; (l = out.readLine()) != null; ) got.add(l);
-                }
-                assertEquals(0, p.waitFor(), "the Python client exits cleanly");
-                return got;
-            });
+            List<String> printed = CPythonInteropTests.runPython(List.of(client.toString(), certs.caPem.toString(),
+                    String.valueOf(port), mode, "abc", "hello"));
             server.close();
             server.waitClosed();
             assertEquals(List.of(), errors);

@@ -3,14 +3,12 @@ package dev.jasyncio;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 import javax.net.ssl.SSLContext;
@@ -33,23 +31,25 @@ final class TlsPeers {
     static Peer serveOnce(SocketBody body) throws IOException {
         ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         Peer peer = new Peer(listener.getLocalPort());
-        Thread.ofPlatform().daemon().name("tls-test-peer").start(() -> {
-            try (listener; Socket s = listener.accept()) {
-                s.setSoTimeout(30_000);
-                body.run(s);
-                peer.done.complete(null);
-            } catch (Throwable e) {
-                peer.done.completeExceptionally(e);
+        onThread("tls-test-peer", peer.done, () -> {
+            try (listener) {
+                return listener.accept();
             }
-        });
+        }, body);
         return peer;
     }
 
     /** Connects to 127.0.0.1:{@code port} on a thread of its own and runs {@code body}. */
     static CompletableFuture<Void> connectOnce(int port, SocketBody body) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("tls-test-client").start(() -> {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        onThread("tls-test-client", done, () -> new Socket(InetAddress.getLoopbackAddress(), port), body);
+        return done;
+    }
+
+    /** On a new platform thread: opens a socket, runs {@code body} on it, closes it, and completes {@code done}. */
+    private static void onThread(String name, CompletableFuture<Void> done, Callable<Socket> open, SocketBody body) {
+        Thread.ofPlatform().daemon().name(name).start(() -> {
+            try (Socket s = open.call()) {
                 s.setSoTimeout(30_000);
                 body.run(s);
                 done.complete(null);
@@ -57,7 +57,6 @@ final class TlsPeers {
                 done.completeExceptionally(e);
             }
         });
-        return done;
     }
 
     /** A peer thread: the port it listens on, and its outcome. */
@@ -89,16 +88,6 @@ final class TlsPeers {
         s.setUseClientMode(true);
         s.startHandshake();
         return s;
-    }
-
-    static long openDescriptors() throws IOException {
-        try (var s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
-    }
-
-    static int port(Server s) {
-        return ((InetSocketAddress) s.sockets().getFirst()).getPort();
     }
 
     /** A protocol that records its events and the bytes it receives, with futures to wait on. */

@@ -2,8 +2,8 @@ package dev.jasyncio;
 
 import static dev.jasyncio.Asyncio.getRunningLoop;
 import static dev.jasyncio.Asyncio.sleep;
-import static dev.jasyncio.TlsPeers.openDescriptors;
-import static dev.jasyncio.TlsPeers.port;
+import static dev.jasyncio.StreamServerTests.openDescriptors;
+import static dev.jasyncio.StreamServerTests.port;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -21,7 +22,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -35,10 +35,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.jasyncio.TlsPeers.Recorder;
 
@@ -49,21 +47,9 @@ import dev.jasyncio.TlsPeers.Recorder;
  * JDK's blocking {@link SSLSocket} on a thread of its own.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class TlsTests {
+class TlsTests extends TlsTestCase {
     static final int PAYLOAD_SIZE = 100 * 1024; // asyncio's BaseStartTLS.PAYLOAD_SIZE
     static final byte[] HELLO_MSG = filled(PAYLOAD_SIZE, '1');
-
-    @TempDir
-    static Path certDir;
-    static TestCerts certs;
-    static SSLContext serverContext, clientContext;
-
-    @BeforeAll
-    static void makeCertificates() throws Exception {
-        certs = TestCerts.create(certDir);
-        serverContext = certs.serverContext();
-        clientContext = certs.clientContext();
-    }
 
     static byte[] filled(int n, char c) {
         byte[] b = new byte[n];
@@ -71,37 +57,29 @@ class TlsTests {
         return b;
     }
 
-    static ConnectOptions tls() {
-        return ConnectOptions.defaults().withSsl(clientContext);
-    }
-
-    static ServerOptions tlsServer() {
-        return ServerOptions.defaults().withSsl(serverContext);
-    }
-
-    /** A server protocol that echoes what it receives. */
-    static final class Echo implements Protocol {
-        Transport transport;
-
-        @Override
-        public void connectionMade(Transport t) {
-            transport = t;
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            transport.write(data);
-        }
-    }
-
     // ---- create_connection / create_server with ssl ----------------------------------------------
+
+    /** A TLS server whose protocols are {@link Recorder}s; the first one completes {@code accepted}. */
+    static Server recordingServer(Future<Recorder> accepted) throws IOException {
+        return getRunningLoop().createServer(() -> {
+            Recorder r = new Recorder();
+            if (!accepted.done()) accepted.setResult(r);
+            return r;
+        }, "127.0.0.1", 0, tlsServer());
+    }
+
+    /** A TLS connection to {@code server} with {@code client} as its protocol; its transport. */
+    static Transport connect(Recorder client, Server server) throws IOException {
+        return getRunningLoop().createConnection(() -> client, "127.0.0.1", port(server), tls()).transport();
+    }
+
 
     @Test
     void createConnectionSsl() throws Exception {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
             List<ErrorContext> errors = Loops.recordErrors(loop);
-            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
             Recorder client = new Recorder();
             TransportAndProtocol tp = loop.createConnection(() -> client, "127.0.0.1", port(server), tls());
             assertSame(client, tp.protocol());
@@ -141,7 +119,7 @@ class TlsTests {
         // connecting to "localhost" checks the certificate against that name (and sends it as SNI)
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
             Recorder client = new Recorder();
             Transport t = loop.createConnection(() -> client, "localhost", port(server), tls()).transport();
             t.write("by name".getBytes());
@@ -159,13 +137,9 @@ class TlsTests {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
             Future<Recorder> accepted = loop.createFuture();
-            Server server = loop.createServer(() -> {
-                Recorder r = new Recorder();
-                accepted.setResult(r);
-                return r;
-            }, "127.0.0.1", 0, tlsServer());
+            Server server = recordingServer(accepted);
             Recorder client = new Recorder();
-            Transport t = loop.createConnection(() -> client, "127.0.0.1", port(server), tls()).transport();
+            Transport t = connect(client, server);
             Recorder peer = accepted.await();
             peer.made.await();
             assertNotNull(peer.transport.getExtraInfo("ssl_object"));
@@ -215,7 +189,7 @@ class TlsTests {
         slowTrust.init(null, new javax.net.ssl.TrustManager[] {new SlowTrust()}, null);
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
             int[] ticks = {0};
             Task<Void> ticker = Asyncio.createTask(() -> {
                 while (true) {
@@ -235,10 +209,13 @@ class TlsTests {
         });
     }
 
-    /** Trusts the test CA, slowly, noting whether it runs on a loop's thread. */
-    static final class SlowTrust extends javax.net.ssl.X509ExtendedTrustManager {
+    /**
+     * Trusts the test CA, slowly, noting whether it runs on a loop's thread. A plain
+     * X509TrustManager: the JDK adds the hostname check around it.
+     */
+    static final class SlowTrust implements javax.net.ssl.X509TrustManager {
         static volatile Boolean onLoop;
-        private final javax.net.ssl.X509ExtendedTrustManager base;
+        private final javax.net.ssl.X509TrustManager base;
 
         SlowTrust() throws Exception {
             java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
@@ -246,42 +223,18 @@ class TlsTests {
             trust.setCertificateEntry("ca", certs.ca);
             javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
             tmf.init(trust);
-            base = (javax.net.ssl.X509ExtendedTrustManager) tmf.getTrustManagers()[0];
+            base = (javax.net.ssl.X509TrustManager) tmf.getTrustManagers()[0];
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws java.security.cert.CertificateException {
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
             onLoop = ThreadTag.current() != null;
             try {
                 Thread.sleep(300);
             } catch (InterruptedException e) {
                 throw new java.security.cert.CertificateException(e);
             }
-            base.checkServerTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws java.security.cert.CertificateException {
-            base.checkServerTrusted(chain, authType, socket);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
             base.checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws java.security.cert.CertificateException {
-            base.checkClientTrusted(chain, authType, engine);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws java.security.cert.CertificateException {
-            base.checkClientTrusted(chain, authType, socket);
         }
 
         @Override
@@ -300,7 +253,7 @@ class TlsTests {
         // test_create_connection_ssl_failed_certificate: a certificate from an unknown CA
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
             warmUp(loop, server);
             long before = openDescriptors();
             for (int i = 0; i < 20; i++) {
@@ -319,7 +272,7 @@ class TlsTests {
     void createConnectionSslWrongHostname() throws Exception {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
             warmUp(loop, server);
             long before = openDescriptors();
             for (int i = 0; i < 20; i++) {
@@ -421,7 +374,7 @@ class TlsTests {
         // test_create_connection_ssl_timeout_for_plain_socket and friends: refused before connecting
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(Echo::new, "127.0.0.1", 0);
+            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loop.createConnection(
                     Recorder::new, "127.0.0.1", port(server), ConnectOptions.defaults().withServerHostname("x")));
             assertEquals("serverHostname is only meaningful with ssl", e.getMessage());
@@ -598,7 +551,7 @@ class TlsTests {
     void startTlsWrongArgs() throws Exception {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(Echo::new, "127.0.0.1", 0);
+            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0);
             Recorder proto = new Recorder();
             Transport tr = loop.createConnection(() -> proto, "127.0.0.1", port(server)).transport();
             NullPointerException npe = assertThrows(NullPointerException.class,
@@ -689,9 +642,9 @@ class TlsTests {
         // test_write_after_closing, test_get_extra_info_on_closed_connection
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
             Recorder client = new Recorder();
-            Transport t = loop.createConnection(() -> client, "127.0.0.1", port(server), tls()).transport();
+            Transport t = connect(client, server);
             assertNotNull(t.getExtraInfo("socket"));
             t.close();
             t.write("too late".getBytes()); // ignored, as asyncio does
@@ -709,13 +662,9 @@ class TlsTests {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
             Future<Recorder> accepted = loop.createFuture();
-            Server server = loop.createServer(() -> {
-                Recorder r = new Recorder();
-                accepted.setResult(r);
-                return r;
-            }, "127.0.0.1", 0, tlsServer());
+            Server server = recordingServer(accepted);
             Recorder client = new Recorder();
-            Transport t = loop.createConnection(() -> client, "127.0.0.1", port(server), tls()).transport();
+            Transport t = connect(client, server);
             t.write(new byte[1 << 20]);
             t.abort();
             assertTrue(t.isClosing());
@@ -820,9 +769,9 @@ class TlsTests {
     void setWriteBufferLimits() throws Exception {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
             Recorder client = new Recorder();
-            Transport t = loop.createConnection(() -> client, "127.0.0.1", port(server), tls()).transport();
+            Transport t = connect(client, server);
             assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(1, 2));
             assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(0, -1));
             t.setWriteBufferLimits(1000);
