@@ -289,6 +289,11 @@ final class SslProtocol implements Protocol {
         if (failure != null) {
             state = State.UNWRAPPED;
             fatalError(failure, "SSL handshake failed");
+            if (settings.serverSide() && appState == AppState.INIT && loop.debug) {
+                // a server's client that failed its handshake: asyncio tells the handler in debug mode only
+                loop.callExceptionHandler(new ErrorContext("Error on transport creation for incoming connection",
+                        failure, null, null, null, this, null));
+            }
             wakeUpWaiter(failure);
             return;
         }

@@ -249,6 +249,23 @@ class TlsTests extends TlsTestCase {
     }
 
     @Test
+    void serverHandshakeFailureIsReportedInDebugMode() throws Exception {
+        // asyncio's _accept_connection2: in debug mode the handler hears of it
+        Asyncio.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<ErrorContext> errors = Loops.recordErrors(loop);
+            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
+            assertThrows(SSLHandshakeException.class, () -> loop.createConnection(Recorder::new, "127.0.0.1", port(server),
+                    ConnectOptions.defaults().withSsl(TestCerts.untrustingContext())));
+            server.close();
+            server.waitClosed();
+            assertEquals(1, errors.size(), "the client's own failure is thrown, not reported: " + errors);
+            assertEquals("Error on transport creation for incoming connection", errors.getFirst().message());
+            assertInstanceOf(SSLException.class, errors.getFirst().exception());
+        }, RunOptions.defaults().debug(true));
+    }
+
+    @Test
     void createConnectionSslFailedCertificate() throws Exception {
         // test_create_connection_ssl_failed_certificate: a certificate from an unknown CA
         Asyncio.run(() -> {
