@@ -98,6 +98,7 @@ final class SslPipe {
                     case OK -> {
                         answerHandshake(send);
                         if (decrypted.position() >= DELIVERY_BATCH) return Unwrapped.BATCH_FULL;
+                        if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) return Unwrapped.NEED_INPUT; // no progress
                     }
                 }
             }

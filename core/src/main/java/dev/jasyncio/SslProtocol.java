@@ -476,9 +476,14 @@ final class SslProtocol implements Protocol {
         while (!held.isEmpty() && transport != null) writeHeld();
     }
 
-    /** Bytes written by the application and not yet sent: waiting here, or in the socket's buffer. */
+    /**
+     * Bytes written by the application and not yet handed to the socket's transport: asyncio's
+     * measure, which the application's flow control follows. The socket's transport holds at
+     * most about its own high-water mark more: past that it pauses us, and what we send then is
+     * held here, and counted.
+     */
     int writeBufferSize() {
-        return backlogSize + heldSize + (transport != null ? transport.getWriteBufferSize() : 0);
+        return backlogSize + heldSize;
     }
 
     void setWriteBufferLimits(int high, int low) {
@@ -561,6 +566,7 @@ final class SslProtocol implements Protocol {
                     SslPipe.Unwrapped r = pipe.unwrap(send);
                     pipe.delivered();
                     if (r == SslPipe.Unwrapped.NEED_INPUT) return; // the peer's close_notify has not come yet
+                    if (r == SslPipe.Unwrapped.CLOSED) break;
                 }
             }
         } catch (SSLException | RuntimeException e) {

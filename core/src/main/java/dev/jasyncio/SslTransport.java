@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
  *
  * <p>As in asyncio, {@link #writeEof()} is not supported (a TLS close is both ways: {@link
  * #close()} sends close_notify), the write buffer's default high-water mark is 512 KiB, and
- * {@link #getWriteBufferSize()} counts what the socket's transport still holds too.
+ * {@link #getWriteBufferSize()} counts what has not been handed to the socket's transport yet
+ * (which holds at most about its own high-water mark more before it pauses this one).
  */
 final class SslTransport implements Transport {
     private final SslProtocol ssl;

@@ -743,8 +743,20 @@ class TlsTests extends TlsTestCase {
 
     @Test
     void writeFlowControl() throws Exception {
-        // the peer does not read: the application is paused past the high-water mark, resumed
-        // once the peer reads, and not a byte is lost
+        writeFlowControl(-1, -1);
+    }
+
+    @Test
+    void writeFlowControlToAnEmptyBuffer() throws Exception {
+        // a low-water mark of 0: resumed only once nothing waits, which must still happen
+        writeFlowControl(64 * 1024, 0);
+    }
+
+    /**
+     * The peer does not read: the application is paused past the high-water mark, resumed once
+     * the peer reads, and not a byte is lost. {@code high < 0}: the default marks.
+     */
+    void writeFlowControl(int high, int low) throws Exception {
         CompletableFuture<Void> startReading = new CompletableFuture<>();
         CompletableFuture<Long> peerCount = new CompletableFuture<>();
         TlsPeers.Peer peer = TlsPeers.serveOnce(sock -> {
@@ -762,6 +774,7 @@ class TlsTests extends TlsTestCase {
             Transport t = loop.createConnection(() -> client, "127.0.0.1", peer.port, tls()).transport();
             assertEquals(SslProtocol.WRITE_HIGH_WATER, t.getWriteBufferHighWater());
             assertEquals(SslProtocol.WRITE_HIGH_WATER / 4, t.getWriteBufferLowWater());
+            if (high >= 0) t.setWriteBufferLimits(high, low);
             byte[] chunk = new byte[256 * 1024];
             long written = 0;
             while (!client.writingPaused) {
