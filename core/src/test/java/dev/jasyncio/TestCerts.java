@@ -81,12 +81,17 @@ final class TestCerts {
 
     /** A client context that trusts the test CA only. */
     SSLContext clientContext() throws Exception {
+        return clientContext("TLS");
+    }
+
+    /** A client context for {@code protocol} ("TLS", "TLSv1.2"...) that trusts the test CA only. */
+    SSLContext clientContext(String protocol) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
+        SSLContext ctx = SSLContext.getInstance(protocol);
         ctx.init(null, tmf.getTrustManagers(), null);
         return ctx;
     }

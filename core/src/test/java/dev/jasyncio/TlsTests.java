@@ -115,6 +115,34 @@ class TlsTests extends TlsTestCase {
     }
 
     @Test
+    void createConnectionSslTls12() throws Exception {
+        // TLS 1.2 closes differently inside the JDK's engine (it answers close_notify itself)
+        Asyncio.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Future<Recorder> accepted = loop.createFuture();
+            Server server = recordingServer(accepted);
+            Recorder client = new Recorder();
+            Transport t = loop.createConnection(() -> client, "127.0.0.1", port(server),
+                    ConnectOptions.defaults().withSsl(certs.clientContext("TLSv1.2"))).transport();
+            assertEquals("TLSv1.2", ((SSLEngine) t.getExtraInfo("ssl_object")).getSession().getProtocol());
+            Recorder peer = accepted.await();
+            t.write("twelve".getBytes());
+            assertArrayEquals("twelve".getBytes(), peer.awaitBytes(6));
+            peer.transport.write("back".getBytes());
+            assertArrayEquals("back".getBytes(), client.awaitBytes(4));
+            t.close();
+            client.lost.await();
+            peer.lost.await();
+            assertEquals(List.of("made", "eof", "lost"), client.events);
+            assertEquals(List.of("made", "eof", "lost"), peer.events);
+            assertNull(client.lostWith);
+            assertNull(peer.lostWith);
+            server.close();
+            server.waitClosed();
+        });
+    }
+
+    @Test
     void createConnectionSslByHostName() throws Exception {
         // connecting to "localhost" checks the certificate against that name (and sends it as SNI)
         Asyncio.run(() -> {
