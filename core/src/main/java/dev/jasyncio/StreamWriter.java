@@ -122,11 +122,12 @@ public final class StreamWriter {
      *                       (the peer's IP address if unknown); "" checks no name
      * @throws IllegalArgumentException for a {@code serverHostname} on a server's connection, or
      *                                  a timeout that is not positive
-     * @throws IllegalStateException    if the connection is closing
+     * @throws IllegalStateException    if the connection is closing, or if not called from a task
      */
     public void startTls(SSLContext sslcontext, String serverHostname, double handshakeTimeout,
                          double shutdownTimeout) throws IOException {
         Objects.requireNonNull(sslcontext, "sslcontext is expected to be an SSLContext, got null");
+        Task.currentOrThrow("StreamWriter.startTls()");
         EventLoop loop = protocol.loop();
         boolean serverSide = protocol.serverSide();
         String name = serverSide || serverHostname != null ? serverHostname : host;

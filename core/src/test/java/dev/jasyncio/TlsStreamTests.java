@@ -227,6 +227,12 @@ class TlsStreamTests extends TlsTestCase {
             assertArrayEquals("still plain\n".getBytes(), c.reader().readline());
             assertThrows(NullPointerException.class, () -> c.writer().startTls(null));
             assertThrows(IllegalArgumentException.class, () -> c.writer().startTls(clientContext, null, -1, 30));
+            Transport plain = c.writer().transport();
+            List<Throwable> outside = Loops.errorsOutsideTask(() -> c.writer().startTls(clientContext));
+            assertInstanceOf(IllegalStateException.class, outside.getFirst());
+            assertSame(plain, c.writer().transport(), "refused calls leave the connection as it was");
+            assertTrue(plain.getProtocol() instanceof StreamProtocol);
+            assertTrue(plain.isReading());
             c.writer().close();
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.writer().startTls(clientContext));
             assertTrue(e.getMessage().contains("closing"), e.getMessage());
