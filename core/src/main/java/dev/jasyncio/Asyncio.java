@@ -315,10 +315,14 @@ public final class Asyncio {
         return openConnection(host, port, ConnectOptions.defaults());
     }
 
-    /** {@link #openConnection(String, int)} with a local address or a reader limit. */
+    /**
+     * {@link #openConnection(String, int)} with a local address, a reader limit, or TLS ({@link
+     * ConnectOptions#withSsl}): then the reader and writer carry plain bytes, and a failed
+     * handshake throws its {@link javax.net.ssl.SSLException} (see {@link EventLoop#createConnection}).
+     */
     public static Connection openConnection(String host, int port, ConnectOptions options) throws IOException {
         EventLoop loop = EventLoop.runningLoop("openConnection()");
-        return StreamProtocol.open(loop, options.limit(), f -> loop.createConnection(f, host, port, options));
+        return StreamProtocol.open(loop, options.limit(), host, f -> loop.createConnection(f, host, port, options));
     }
 
     /** Connects to the Unix domain socket at {@code path}. */
@@ -326,9 +330,10 @@ public final class Asyncio {
         return openUnixConnection(path, ConnectOptions.defaults());
     }
 
+    /** {@link #openUnixConnection(Path)} with a reader limit, or TLS (which then needs a {@code serverHostname}). */
     public static Connection openUnixConnection(Path path, ConnectOptions options) throws IOException {
         EventLoop loop = EventLoop.runningLoop("openUnixConnection()");
-        return StreamProtocol.open(loop, options.limit(), f -> loop.createUnixConnection(f, path));
+        return StreamProtocol.open(loop, options.limit(), null, f -> loop.createUnixConnection(f, path, options));
     }
 
     /**
@@ -339,6 +344,11 @@ public final class Asyncio {
         return startServer(handler, host, port, ServerOptions.defaults());
     }
 
+    /**
+     * {@link #startServer(ClientConnected, String, int)} with options; with {@link
+     * ServerOptions#withSsl} the handler's reader and writer carry plain bytes over TLS, and the
+     * handler runs once the client's handshake has succeeded.
+     */
     public static Server startServer(ClientConnected handler, String host, int port, ServerOptions options) throws IOException {
         Objects.requireNonNull(handler, "handler");
         EventLoop loop = EventLoop.runningLoop("startServer()");

@@ -17,6 +17,10 @@ public interface BaseTransport {
     /**
      * Information about the connection: {@code "peername"} and {@code "sockname"} (the
      * {@link java.net.SocketAddress}), {@code "socket"} (the channel); null for an unknown name.
+     * A TLS transport adds {@code "sslcontext"} (the {@link javax.net.ssl.SSLContext}) and, once
+     * the handshake is done, {@code "ssl_object"} (the {@link javax.net.ssl.SSLEngine}),
+     * {@code "peercert"} (the peer's {@code java.security.cert.Certificate[]} chain, or null if it
+     * sent none) and {@code "cipher"} (the cipher suite's name).
      */
     Object getExtraInfo(String name);
 

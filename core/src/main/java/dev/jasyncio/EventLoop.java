@@ -34,6 +34,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLContext;
+
 import dev.jasyncio.internal.Carrier;
 import dev.jasyncio.internal.ReadyKeys;
 import dev.jasyncio.internal.Throwables;
@@ -592,27 +594,63 @@ public class EventLoop implements AutoCloseable {
     /**
      * asyncio's {@code create_connection}: resolves {@code host} off the loop, tries its addresses
      * in turn, and returns once the protocol's {@code connectionMade} has run. Call it from a task.
+     *
+     * <p>With {@link ConnectOptions#ssl()}, the connection is TLS: the returned transport carries
+     * plain bytes, {@code connectionMade} runs once the handshake has succeeded, and a failed
+     * handshake throws its {@link javax.net.ssl.SSLException} ({@link
+     * javax.net.ssl.SSLHandshakeException} for a certificate that is not trusted or not issued for
+     * the server's name; {@link java.net.SocketTimeoutException} past the handshake timeout), with
+     * the socket closed.
+     *
+     * @throws IllegalArgumentException for TLS options without {@code ssl}, as asyncio
      */
     public TransportAndProtocol createConnection(Supplier<? extends Protocol> factory, String host, int port,
                                                  ConnectOptions options) throws IOException {
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(host, "host");
         checkThread("createConnection()");
+        SslSettings tls = options.tls(host);
         List<InetSocketAddress> addresses = Sockets.resolve(this, host, port);
-        return connected(Sockets.connect(this, addresses, options.localAddr()), factory);
+        return connected(Sockets.connect(this, addresses, options.localAddr()), factory, tls, port);
     }
 
     /** {@link #createConnection} to a Unix domain socket. */
     public TransportAndProtocol createUnixConnection(Supplier<? extends Protocol> factory, Path path) throws IOException {
-        Objects.requireNonNull(factory, "factory");
-        checkThread("createUnixConnection()");
-        return connected(Sockets.connect(this, List.of(UnixDomainSocketAddress.of(path)), null), factory);
+        return createUnixConnection(factory, path, ConnectOptions.defaults());
     }
 
-    /** Wraps a connected socket in a transport; waits for {@code connectionMade}. Closes the socket on failure. */
-    private TransportAndProtocol connected(SocketChannel ch, Supplier<? extends Protocol> factory) {
+    /**
+     * {@link #createConnection} to a Unix domain socket, over TLS with {@link ConnectOptions#ssl()}
+     * (which then needs a {@link ConnectOptions#serverHostname()}: "" checks no name).
+     */
+    public TransportAndProtocol createUnixConnection(Supplier<? extends Protocol> factory, Path path,
+                                                     ConnectOptions options) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        checkThread("createUnixConnection()");
+        SslSettings tls = options.tls(null);
+        return connected(Sockets.connect(this, List.of(UnixDomainSocketAddress.of(path)), null), factory, tls, -1);
+    }
+
+    /**
+     * Wraps a connected socket in a transport (under TLS if {@code tls} is given); waits for
+     * {@code connectionMade}, which for TLS follows the handshake. Closes the socket on failure.
+     */
+    private TransportAndProtocol connected(SocketChannel ch, Supplier<? extends Protocol> factory, SslSettings tls, int port) {
         Protocol protocol = newProtocol(ch, factory);
-        return new TransportAndProtocol(madeTransport(ch, waiter -> new SocketTransport(this, ch, protocol, waiter, null)), protocol);
+        if (tls == null) {
+            return new TransportAndProtocol(madeTransport(ch, waiter -> new SocketTransport(this, ch, protocol, waiter, null)), protocol);
+        }
+        Transport[] socket = {null};
+        try {
+            return new TransportAndProtocol(madeTransport(ch, waiter -> {
+                SslProtocol ssl = new SslProtocol(this, protocol, tls, port, waiter, true);
+                socket[0] = new SocketTransport(this, ch, ssl, null, null);
+                return ssl.appTransport();
+            }), protocol);
+        } catch (Throwable e) {
+            if (socket[0] != null) socket[0].abort(); // a handshake cut short leaves nothing to flush
+            throw e;
+        }
     }
 
     /** A protocol from {@code factory}, for {@code ch}; closes {@code ch} if the factory fails. */
@@ -654,22 +692,109 @@ public class EventLoop implements AutoCloseable {
 
     /**
      * asyncio's {@code create_server}: a listening socket for each address of {@code host}; each
-     * accepted connection gets a transport and a protocol from {@code factory}.
+     * accepted connection gets a transport and a protocol from {@code factory}. With {@link
+     * ServerOptions#ssl()}, each connection is TLS and its protocol's {@code connectionMade} runs
+     * once the handshake has succeeded; as in asyncio, a client whose handshake fails never
+     * reaches the protocol (it is logged at debug level only).
      */
     public Server createServer(Supplier<? extends Protocol> factory, String host, int port, ServerOptions options) throws IOException {
         Objects.requireNonNull(factory, "factory");
         checkThread("createServer()");
+        Supplier<? extends Protocol> perConnection = overTls(factory, options.tls());
         List<? extends SocketAddress> addresses = host == null || host.isEmpty()
                 ? List.of(new InetSocketAddress(port)) : Sockets.resolve(this, host, port);
-        return serve(Sockets.listen(addresses, options), factory, options);
+        return serve(Sockets.listen(addresses, options), perConnection, options);
     }
 
     /** Listens on a Unix domain socket at {@code path}, replacing a stale socket file; the file is removed on close. */
     public Server createUnixServer(Supplier<? extends Protocol> factory, Path path, ServerOptions options) throws IOException {
         Objects.requireNonNull(factory, "factory");
         checkThread("createUnixServer()");
+        Supplier<? extends Protocol> perConnection = overTls(factory, options.tls());
         Sockets.removeStaleSocket(path);
-        return serve(Sockets.listen(List.of(UnixDomainSocketAddress.of(path)), options), factory, options);
+        return serve(Sockets.listen(List.of(UnixDomainSocketAddress.of(path)), options), perConnection, options);
+    }
+
+    /** {@code factory}, or (with {@code tls}) a factory of TLS layers over the protocols it makes. */
+    private Supplier<? extends Protocol> overTls(Supplier<? extends Protocol> factory, SslSettings tls) {
+        if (tls == null) return factory;
+        return () -> new SslProtocol(this, Objects.requireNonNull(factory.get(), "the protocol factory returned null"),
+                tls, -1, null, true);
+    }
+
+    /**
+     * {@link #startTls(Transport, Protocol, SSLContext, boolean, String, double, double)} with
+     * asyncio's timeouts: 60 seconds for the handshake, 30 for the shutdown.
+     */
+    public Transport startTls(Transport transport, Protocol protocol, SSLContext sslcontext, boolean serverSide,
+                              String serverHostname) throws IOException {
+        return startTls(transport, protocol, sslcontext, serverSide, serverHostname,
+                SslSettings.HANDSHAKE_TIMEOUT, SslSettings.SHUTDOWN_TIMEOUT);
+    }
+
+    /**
+     * asyncio's {@code loop.start_tls}: upgrades an open connection to TLS in place. From now on
+     * {@code transport} carries TLS records for a new TLS layer, and {@code protocol} must use the
+     * returned transport, which carries plain bytes; {@code protocol} gets no second {@code
+     * connectionMade}, and exactly one {@code connectionLost} when the connection ends. Call it
+     * from a task: it returns once the handshake has succeeded. If the handshake fails (or the
+     * task is cancelled meanwhile), the connection is closed and the error is thrown: an {@link
+     * javax.net.ssl.SSLException}, or {@link java.net.SocketTimeoutException} past {@code
+     * handshakeTimeout}.
+     *
+     * <p>Nothing may be written to {@code transport} itself after this call.
+     *
+     * @param serverSide       true to act as the TLS server
+     * @param serverHostname   on the client side, the name sent as SNI and checked against the
+     *                         server's certificate; null: the peer's IP address; "" checks no name.
+     *                         Must be null on the server side
+     * @param handshakeTimeout seconds the handshake may take; {@code shutdownTimeout}: seconds a
+     *                         close waits for the peer's close_notify (both {@code > 0}; infinity: no limit)
+     * @throws IllegalStateException    if {@code transport} is closing, or not called from a task
+     * @throws IllegalArgumentException for a bad timeout or server name
+     */
+    public Transport startTls(Transport transport, Protocol protocol, SSLContext sslcontext, boolean serverSide,
+                              String serverHostname, double handshakeTimeout, double shutdownTimeout) throws IOException {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(protocol, "protocol");
+        checkThread("startTls()");
+        Task.currentOrThrow("startTls()");
+        if (transport.isClosing()) throw new IllegalStateException("startTls(): transport " + transport + " is closing");
+        String name = serverSide || serverHostname != null ? serverHostname : peerAddress(transport);
+        SslSettings tls = new SslSettings(sslcontext, serverSide, name, handshakeTimeout, shutdownTimeout);
+        Future<Void> waiter = createFuture();
+        return upgradeToTls(transport, new SslProtocol(this, protocol, tls, peerPort(transport), waiter, false), waiter);
+    }
+
+    /** The peer's IP address as text, or null if the transport has none (a Unix socket). */
+    static String peerAddress(Transport transport) {
+        return transport.getExtraInfo("peername") instanceof InetSocketAddress peer ? peer.getAddress().getHostAddress() : null;
+    }
+
+    /** The peer's port, or -1. */
+    static int peerPort(Transport transport) {
+        return transport.getExtraInfo("peername") instanceof InetSocketAddress peer ? peer.getPort() : -1;
+    }
+
+    /**
+     * Puts {@code ssl} between {@code transport} and its protocol and waits for the handshake
+     * ({@code waiter}); closes the connection if that fails. asyncio's {@code start_tls} body.
+     */
+    SslTransport upgradeToTls(Transport transport, SslProtocol ssl, Future<Void> waiter) {
+        // nothing may reach the TLS layer before its connectionMade
+        transport.pauseReading();
+        transport.setProtocol(ssl);
+        Handle made = callSoon(() -> ssl.connectionMade(transport));
+        Handle resume = callSoon(transport::resumeReading);
+        try {
+            waiter.awaitUnchecked();
+        } catch (Throwable e) {
+            transport.close();
+            made.cancel();
+            resume.cancel();
+            throw e;
+        }
+        return ssl.appTransport();
     }
 
     /**

@@ -20,7 +20,8 @@ public interface Protocol extends BaseProtocol {
 
     /**
      * The peer closed its sending side. Return true to keep the transport open (to go on writing);
-     * false closes it.
+     * false closes it. Over TLS the return value has no effect: the end of a TLS stream closes the
+     * connection both ways, as in asyncio.
      */
     default boolean eofReceived() {
         return false;

@@ -45,7 +45,8 @@ final class Sockets {
         return List.copyOf(unique);
     }
 
-    private static InetAddress literal(String host) {
+    /** {@code host} as a numeric IPv4 or IPv6 address, or null if it is a name. */
+    static InetAddress literal(String host) {
         try {
             return InetAddress.ofLiteral(host);
         } catch (IllegalArgumentException notNumeric) {

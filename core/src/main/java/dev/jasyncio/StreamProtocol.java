@@ -29,12 +29,15 @@ final class StreamProtocol implements Protocol {
         this.closed = loop.createFuture();
     }
 
-    /** A connection on the streams API: a reader with {@code limit} over what {@code connect} opens. */
-    static Connection open(EventLoop loop, int limit, Connector connect) throws IOException {
+    /**
+     * A connection on the streams API: a reader with {@code limit} over what {@code connect} opens
+     * to {@code host} (null for a Unix socket), the name a later {@code startTls} checks by default.
+     */
+    static Connection open(EventLoop loop, int limit, String host, Connector connect) throws IOException {
         StreamReader reader = new StreamReader(limit);
         StreamProtocol protocol = new StreamProtocol(loop, reader, null);
         Transport transport = connect.open(() -> protocol).transport();
-        return new Connection(reader, new StreamWriter(transport, protocol, reader));
+        return new Connection(reader, new StreamWriter(transport, protocol, reader, host));
     }
 
     /** How {@link #open} connects: a TCP or Unix {@code createConnection} with the given factory. */
@@ -48,14 +51,14 @@ final class StreamProtocol implements Protocol {
         if (reader != null) reader.setTransport(t);
         if (handler == null) return;
         StreamReader r = reader;
-        StreamWriter w = new StreamWriter(t, this, r);
+        StreamWriter w = new StreamWriter(t, this, r, null);
         Task<Void> task = loop.createTask(() -> handler.handle(r, w));
         task.addDoneCallback(done -> handlerDone(done, t));
     }
 
     /**
      * The handler ended: report its failure, and close the connection (asyncio leaves that to the
-     * writer's garbage collection, which Java does not do).
+     * writer's garbage collection, which Java does not do): over TLS if the handler started it.
      */
     private void handlerDone(Future<Void> task, Transport t) {
         if (!task.cancelled()) {
@@ -65,7 +68,8 @@ final class StreamProtocol implements Protocol {
                         null, null, null, this, t));
             }
         }
-        t.close();
+        Transport current = transport;
+        (current != null ? current : t).close();
     }
 
     @Override
@@ -76,7 +80,8 @@ final class StreamProtocol implements Protocol {
     @Override
     public boolean eofReceived() {
         if (reader != null) reader.feedEof();
-        return true; // keep the transport open: the writer may still have something to say
+        // keep the transport open: the writer may still have something to say; TLS cannot half-close
+        return !(transport instanceof SslTransport);
     }
 
     @Override
@@ -114,6 +119,20 @@ final class StreamProtocol implements Protocol {
     public void resumeWriting() {
         paused = false;
         for (Future<Void> w : drainWaiters) if (!w.done()) w.setResult(null);
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** True on a server's connection: a {@code startTls} there is the TLS server side. */
+    boolean serverSide() {
+        return handler != null;
+    }
+
+    /** After {@code startTls}: the TLS transport, now the one to close and to ask about EOF. */
+    void replaceTransport(Transport t) {
+        transport = t;
     }
 
     /** Waits while writing is paused; fails once the connection is lost. */

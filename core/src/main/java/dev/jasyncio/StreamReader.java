@@ -169,6 +169,20 @@ public class StreamReader extends LoopBound {
         transport = t;
     }
 
+    /**
+     * For {@code StreamWriter.startTls}: from now on flow control goes to {@code t} (the TLS
+     * transport), and the bytes buffered but not read are handed over, since they arrived after
+     * the peer started TLS (gh-142352). A transport this reader paused is resumed by the upgrade.
+     */
+    byte[] handOverForTls(Transport t) {
+        Objects.requireNonNull(t, "transport");
+        byte[] unread = Arrays.copyOfRange(buf, head, tail);
+        head = tail = 0;
+        transport = t;
+        paused = false;
+        return unread;
+    }
+
     /** Makes room for {@code n} more bytes after {@code tail}: compacts or grows, amortised O(1) per byte. */
     private void makeRoom(int n) {
         if (buf.length - tail >= n) return;

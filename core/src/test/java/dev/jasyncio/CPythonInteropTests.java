@@ -30,9 +30,13 @@ class CPythonInteropTests {
     @TempDir
     Path tmp;
 
-    /** Copies a script from the test resources to a file the interpreter can run. */
     Path script(String name) throws IOException {
-        Path p = tmp.resolve(name);
+        return script(tmp, name);
+    }
+
+    /** Copies a script from the test resources into {@code dir}, where the interpreter can run it. */
+    static Path script(Path dir, String name) throws IOException {
+        Path p = dir.resolve(name);
         try (var in = CPythonInteropTests.class.getResourceAsStream("/interop/" + name)) {
             Files.copy(in, p);
         }
@@ -41,35 +45,68 @@ class CPythonInteropTests {
 
     @Test
     void jasyncioClientTalksToCPythonServer() throws Exception {
-        Process python = new ProcessBuilder(PYTHON, script("echo_server.py").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        withPythonServer(List.of(script("echo_server.py").toString()), port -> Asyncio.run(() -> {
+            Connection c = Asyncio.openConnection("127.0.0.1", port);
+            upperCaseRoundTrips(c);
+            c.writer().writeEof();
+            assertArrayEquals("BYE\n".getBytes(), c.reader().readline());
+            assertArrayEquals(new byte[0], c.reader().read(-1));
+            c.writer().close();
+            c.writer().waitClosed();
+        }));
+    }
+
+    /** Code run with the port a Python server announced. */
+    interface PortBody {
+        void run(int port) throws Exception;
+    }
+
+    /**
+     * Starts {@code python args...} (a server that prints "PORT n" first), runs {@code body} with
+     * its port, then closes the server's stdin, which tells it to exit.
+     */
+    static void withPythonServer(List<String> args, PortBody body) throws Exception {
+        List<String> command = new ArrayList<>(List.of(PYTHON));
+        command.addAll(args);
+        Process python = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
             String first = out.readLine();
             assertTrue(first != null && first.startsWith("PORT "), "the server announces its port: " + first);
-            int port = Integer.parseInt(first.substring(5).trim());
-            Asyncio.run(() -> {
-                Connection c = Asyncio.openConnection("127.0.0.1", port);
-                c.writer().write("hello from java\n");
-                assertArrayEquals("HELLO FROM JAVA\n".getBytes(), c.reader().readexactly(16));
-                byte[] big = new byte[1_000_001];
-                java.util.Arrays.fill(big, (byte) 'a');
-                big[big.length - 1] = '\n';
-                c.writer().write(big);
-                c.writer().drain();
-                byte[] back = c.reader().readexactly(big.length);
-                assertEquals('A', back[0]);
-                assertEquals('A', back[big.length - 2]);
-                c.writer().writeEof();
-                assertArrayEquals("BYE\n".getBytes(), c.reader().readline());
-                assertArrayEquals(new byte[0], c.reader().read(-1));
-                c.writer().close();
-                c.writer().waitClosed();
-            });
+            body.run(Integer.parseInt(first.substring(5).trim()));
         } finally {
             python.getOutputStream().close();
             if (!python.waitFor(10, TimeUnit.SECONDS)) python.destroyForcibly();
         }
+    }
+
+    /** Runs {@code python args...} to its end off the loop (call it from a task); the lines it printed. */
+    static List<String> runPython(List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(PYTHON));
+        command.addAll(args);
+        return Asyncio.toThread(() -> {
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            List<String> got = new ArrayList<>();
+            try (BufferedReader out = p.inputReader()) {
+                for (String l; (l = out.readLine()) != null; ) got.add(l);
+            }
+            assertEquals(0, p.waitFor(), "the Python program exits cleanly");
+            return got;
+        });
+    }
+
+    /** A line, then a line of a million bytes, sent to a server that answers upper-cased. */
+    static void upperCaseRoundTrips(Connection c) throws IOException {
+        c.writer().write("hello from java\n");
+        assertArrayEquals("HELLO FROM JAVA\n".getBytes(), c.reader().readline());
+        byte[] big = new byte[1_000_001];
+        java.util.Arrays.fill(big, (byte) 'a');
+        big[big.length - 1] = '\n';
+        c.writer().write(big);
+        c.writer().drain();
+        byte[] back = c.reader().readexactly(big.length);
+        assertEquals('A', back[0]);
+        assertEquals('A', back[big.length - 2]);
     }
 
     @Test
@@ -85,16 +122,7 @@ class CPythonInteropTests {
                 w.close();
             }, "127.0.0.1", 0, ServerOptions.defaults().withLimit(2_000_000)); // lines up to a megabyte
             int port = ((InetSocketAddress) server.sockets().getFirst()).getPort();
-            List<String> printed = Asyncio.toThread(() -> {
-                Process p = new ProcessBuilder(PYTHON, client.toString(), String.valueOf(port), "abc", "hello")
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                List<String> got = new ArrayList<>();
-                try (BufferedReader out = p.inputReader()) {
-                    for (String l; (l = out.readLine()) != null; ) got.add(l);
-                }
-                assertEquals(0, p.waitFor(), "the Python client exits cleanly");
-                return got;
-            });
+            List<String> printed = runPython(List.of(client.toString(), String.valueOf(port), "abc", "hello"));
             server.close();
             server.waitClosed();
             return printed;

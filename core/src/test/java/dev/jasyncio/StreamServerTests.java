@@ -558,34 +558,43 @@ class StreamServerTests {
 
     @Test
     void slowReaderKeepsWriterMemoryBounded() throws Exception {
+        Asyncio.run(() -> slowReaderKeepsWriterMemoryBounded(ServerOptions.defaults(), ConnectOptions.defaults(),
+                Transport.DEFAULT_HIGH_WATER));
+    }
+
+    /**
+     * A server writes 32 MiB with drain() to a client that reads slowly: the writer waits, and
+     * holds at most {@code highWater} plus one write in its buffers. Call it from a task.
+     */
+    static void slowReaderKeepsWriterMemoryBounded(ServerOptions serverOptions, ConnectOptions connectOptions,
+                                                   int highWater) throws Exception {
         int chunk = 16 * 1024, chunks = 2000; // 32 MiB: more than the kernel buffers on loopback
-        Asyncio.run(() -> {
-            int[] maxBuffered = {0};
-            boolean[] finished = {false};
-            Server server = Asyncio.startServer((r, w) -> {
-                for (int i = 0; i < chunks; i++) {
-                    w.write(new byte[chunk]);
-                    maxBuffered[0] = Math.max(maxBuffered[0], w.transport().getWriteBufferSize());
-                    w.drain();
-                }
-                finished[0] = true;
-                w.close();
-            }, "127.0.0.1", 0);
-            Connection c = Asyncio.openConnection("127.0.0.1", port(server));
-            sleep(0.2);
-            assertFalse(finished[0], "the writer waits for the slow reader");
-            long total = 0;
-            for (byte[] b; (b = c.reader().read(65536)).length > 0; ) {
-                total += b.length;
-                if (total % (1 << 20) < b.length) sleep(0.001); // a slow reader
+        int[] maxBuffered = {0};
+        boolean[] finished = {false};
+        Server server = Asyncio.startServer((r, w) -> {
+            for (int i = 0; i < chunks; i++) {
+                w.write(new byte[chunk]);
+                maxBuffered[0] = Math.max(maxBuffered[0], w.transport().getWriteBufferSize());
+                w.drain();
             }
-            assertEquals((long) chunk * chunks, total);
-            assertTrue(maxBuffered[0] > 0, "the writer did meet back-pressure");
-            assertTrue(maxBuffered[0] <= Transport.DEFAULT_HIGH_WATER + chunk,
-                    "buffered at most the high-water mark plus one write: " + maxBuffered[0]);
-            server.close();
-            server.waitClosed();
-        });
+            finished[0] = true;
+            w.close();
+        }, "127.0.0.1", 0, serverOptions);
+        Connection c = Asyncio.openConnection("127.0.0.1", port(server), connectOptions);
+        sleep(0.2);
+        assertFalse(finished[0], "the writer waits for the slow reader");
+        long total = 0;
+        for (byte[] b; (b = c.reader().read(65536)).length > 0; ) {
+            total += b.length;
+            if (total % (1 << 20) < b.length) sleep(0.001); // a slow reader
+        }
+        assertEquals((long) chunk * chunks, total);
+        assertTrue(maxBuffered[0] > 0, "the writer did meet back-pressure");
+        assertTrue(maxBuffered[0] <= highWater + chunk,
+                "buffered at most the high-water mark plus one write: " + maxBuffered[0]);
+        c.writer().close();
+        server.close();
+        server.waitClosed();
     }
 
     static long openDescriptors() throws IOException {

@@ -1,0 +1,36 @@
+package dev.jasyncio;
+
+import java.nio.file.Path;
+
+import javax.net.ssl.SSLContext;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the TLS test classes share: certificates made once per class (see {@link TestCerts}),
+ * the server's and the client's contexts, and options that use them.
+ */
+abstract class TlsTestCase {
+    @TempDir
+    static Path certDir;
+    static TestCerts certs;
+    static SSLContext serverContext, clientContext;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        certs = TestCerts.create(certDir);
+        serverContext = certs.serverContext();
+        clientContext = certs.clientContext();
+    }
+
+    /** Client options for TLS that trusts the test CA. */
+    static ConnectOptions tls() {
+        return ConnectOptions.defaults().withSsl(clientContext);
+    }
+
+    /** Server options for TLS with the test certificate. */
+    static ServerOptions tlsServer() {
+        return ServerOptions.defaults().withSsl(serverContext);
+    }
+}
