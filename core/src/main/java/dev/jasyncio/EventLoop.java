@@ -58,7 +58,7 @@ public class EventLoop implements AutoCloseable {
     private final Selector selector;
     private final ReadyKeys readyKeys = new ReadyKeys();
     private final Consumer<SelectionKey> processKey = key -> ((IoWatch) key.attachment()).ready(this);
-    private ByteBuffer readBuffer;
+    private ByteBuffer readBuffer, writeStaging;
     final Carrier carrier;
     private final ArrayDeque<Handle> ready = new ArrayDeque<>(256);
     private final TimerQueue timers = new TimerQueue();
@@ -854,6 +854,22 @@ public class EventLoop implements AutoCloseable {
         if (b == null) readBuffer = b = ByteBuffer.allocateDirect(256 * 1024);
         return b.clear();
     }
+
+    /**
+     * For sending a small heap buffer: a direct buffer holding a copy of its remaining bytes, or
+     * null when {@code data} is direct or larger than 64 KiB (then the JDK's own path is as good).
+     * The JDK would copy a heap buffer into a temporary direct buffer of its own, found through a
+     * carrier-thread-local cache twice per write; the loop keeps one.
+     */
+    ByteBuffer staged(ByteBuffer data) {
+        int n = data.remaining();
+        if (data.isDirect() || n > STAGING) return null;
+        ByteBuffer b = writeStaging;
+        if (b == null) writeStaging = b = ByteBuffer.allocateDirect(STAGING);
+        return b.clear().put(0, data, data.position(), n).limit(n);
+    }
+
+    private static final int STAGING = 64 * 1024;
 
     // ---- futures and tasks -------------------------------------------------------------------
 

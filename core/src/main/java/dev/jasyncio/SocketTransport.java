@@ -154,7 +154,12 @@ final class SocketTransport extends SelectorTransport implements Transport {
         }
         if (bufferSize == 0) {
             try {
-                socket.write(data);
+                ByteBuffer staged = loop.staged(data);
+                if (staged == null) {
+                    socket.write(data);
+                } else {
+                    data.position(data.position() + socket.write(staged));
+                }
             } catch (IOException e) {
                 fatalError(e, "Fatal write error on socket transport");
                 return;
