@@ -71,7 +71,9 @@ final class SocketTransport extends SelectorTransport implements Transport {
     // ---- reading ---------------------------------------------------------------------------------
 
     private void readReady() {
-        if (connLost != 0) return;
+        // The poll queued this call, then an earlier callback of the same iteration paused reading
+        // or closed: asyncio cancels the queued handle; here it must not read.
+        if (connLost != 0 || watch.reader() != readReady) return;
         if (bufferedProtocol != null) {
             readIntoProtocolBuffer();
             return;

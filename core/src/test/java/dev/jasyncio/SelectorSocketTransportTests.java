@@ -137,6 +137,56 @@ class SelectorSocketTransportTests {
         });
     }
 
+    /**
+     * Runs {@code stop} in the same loop iteration as the transport's read callback, but before it:
+     * the data is already in the socket when reading resumes, so the poll that follows finds it
+     * ready, and {@code stop} was queued before that poll.
+     */
+    static void resumeThenStopBeforeTheRead(Transport t, Runnable stop) throws Exception {
+        EventLoop loop = getRunningLoop();
+        Future<Void> stopped = loop.createFuture();
+        loop.callSoon(() -> {
+            t.resumeReading();
+            loop.callSoon(() -> {
+                stop.run();
+                stopped.setResult(null);
+            });
+        });
+        stopped.await();
+        settle();
+    }
+
+    @Test
+    void pauseReadingWhileAReadIsQueued() throws Exception {
+        Asyncio.run(() -> {
+            var p = connect(proto(), proto().pauseOnConnect());
+            Transport t = p.client().transport;
+            p.accepted().transport.write("x".getBytes());
+            settle(); // the byte reaches the client's socket
+            resumeThenStopBeforeTheRead(t, t::pauseReading);
+            assertEquals("", p.client().text(), "no dataReceived after pauseReading()");
+            t.resumeReading();
+            assertArrayEquals("x".getBytes(), p.client().awaitBytes(1));
+            t.close();
+        });
+    }
+
+    @Test
+    void closeWhileAReadIsQueued() throws Exception {
+        Asyncio.run(() -> {
+            var p = connect(proto().pauseOnConnect(), proto().pauseOnConnect());
+            Transport t = p.client().transport;
+            fill(p.client(), 0); // buffered: close() must wait to flush, so connectionLost is not at once
+            p.accepted().transport.write("x".getBytes());
+            settle();
+            resumeThenStopBeforeTheRead(t, t::close);
+            assertEquals("", p.client().text(), "no dataReceived after close()");
+            t.abort();
+            assertNull(p.client().lost.await());
+            assertFalse(p.client().events.contains("data"), p.client().events.toString());
+        });
+    }
+
     // ---- writeEof -----------------------------------------------------------------------------------
 
     @Test
