@@ -123,18 +123,23 @@ class RecordingProtocol implements Protocol {
     /** Both ends of one loopback TCP connection made through createServer and createConnection. */
     record Pair(SocketAddress serverAddress, RecordingProtocol client, RecordingProtocol accepted) {}
 
-    /**
-     * Connects {@code client} to a new server whose one connection gets {@code accepted}; the
-     * server stops listening once it has accepted it.
-     */
+    /** Connects {@code client} to a new server whose one connection gets {@code accepted}. */
     static Pair connect(RecordingProtocol accepted, RecordingProtocol client) throws Exception {
+        return new Pair(connectAny(accepted, client), client, accepted);
+    }
+
+    /**
+     * Connects {@code client}, any protocol, to a new server whose one connection gets
+     * {@code accepted}; the server stops listening once it has accepted it. Returns its address.
+     */
+    static SocketAddress connectAny(RecordingProtocol accepted, Protocol client) throws Exception {
         EventLoop loop = Asyncio.getRunningLoop();
         Server server = loop.createServer(() -> accepted, "127.0.0.1", 0);
         SocketAddress address = server.sockets().getFirst();
         loop.createConnection(() -> client, "127.0.0.1", port(address));
         accepted.made.await();
         server.close();
-        return new Pair(address, client, accepted);
+        return address;
     }
 
     static int port(Server s) {
