@@ -110,7 +110,9 @@ final class SocketTransport extends SelectorTransport implements Transport {
         int n;
         try {
             n = socket.read(buf);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: the protocol's buffer cannot be filled (read-only, say). Uncaught, it
+            // would recur at every poll; asyncio makes any error here a fatal read error.
             fatalError(e, "Fatal read error on socket transport");
             return;
         }

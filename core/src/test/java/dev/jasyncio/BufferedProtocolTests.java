@@ -158,6 +158,19 @@ class BufferedProtocolTests {
     }
 
     @Test
+    void getBufferReadOnly() throws Exception {
+        Asyncio.run(() -> {
+            Receiver client = new Receiver(getRunningLoop(), 100);
+            client.buffers = hint -> ByteBuffer.allocate(100).asReadOnlyBuffer();
+            // asyncio: recv_into a read-only buffer raises TypeError, a fatal read error
+            ErrorContext ctx = fatalOnFirstRead(client);
+            assertEquals("Fatal read error on socket transport", ctx.message());
+            assertInstanceOf(IllegalArgumentException.class, ctx.exception());
+            assertEquals(List.of("made", "lost IllegalArgumentException"), client.events);
+        });
+    }
+
+    @Test
     void bufferUpdatedError() throws Exception {
         Asyncio.run(() -> {
             IllegalStateException boom = new IllegalStateException("update boom");
