@@ -373,8 +373,8 @@ public class EventLoop implements AutoCloseable {
     private void runReady(int n) {
         for (int i = 0; i < n; i++) {
             Handle h = ready.pollFirst();
-            if (h.cancelled) continue;
             if (resumePending && !h.resumesTask()) letTasksRun();
+            if (h.cancelled) continue; // checked after the released tasks ran: they may have cancelled it
             runHandle(h);
         }
         if (resumePending) letTasksRun();
