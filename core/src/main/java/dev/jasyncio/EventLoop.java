@@ -503,7 +503,9 @@ public class EventLoop implements AutoCloseable {
         checkClosed();
         checkThread("addReader()");
         Handle h = new Handle(callback);
-        IoWatch.of(this, ch).setReader(h);
+        IoWatch watch = IoWatch.of(this, ch);
+        cancel(watch.reader());
+        watch.setReader(h);
         return h;
     }
 
@@ -511,7 +513,10 @@ public class EventLoop implements AutoCloseable {
     public boolean removeReader(SelectableChannel ch) {
         checkThread("removeReader()");
         SelectionKey k = ch.keyFor(selector);
-        return k != null && ((IoWatch) k.attachment()).clearReader();
+        if (k == null) return false;
+        IoWatch watch = (IoWatch) k.attachment();
+        cancel(watch.reader());
+        return watch.clearReader();
     }
 
     /** Runs {@code callback} whenever {@code ch} is writable (or, while it connects, connected). */
@@ -520,14 +525,27 @@ public class EventLoop implements AutoCloseable {
         checkClosed();
         checkThread("addWriter()");
         Handle h = new Handle(callback);
-        IoWatch.of(this, ch).setWriter(h);
+        IoWatch watch = IoWatch.of(this, ch);
+        cancel(watch.writer());
+        watch.setWriter(h);
         return h;
     }
 
     public boolean removeWriter(SelectableChannel ch) {
         checkThread("removeWriter()");
         SelectionKey k = ch.keyFor(selector);
-        return k != null && ((IoWatch) k.attachment()).clearWriter();
+        if (k == null) return false;
+        IoWatch watch = (IoWatch) k.attachment();
+        cancel(watch.writer());
+        return watch.clearWriter();
+    }
+
+    /**
+     * Cancels the callback being replaced or removed, as asyncio does: the poll of this iteration
+     * may already have queued it, and it must not run once its owner has taken it away.
+     */
+    private static void cancel(Handle h) {
+        if (h != null) h.cancel();
     }
 
     /** The key of {@code ch} in this loop's selector, registered (with no interest yet) on first use. */

@@ -554,12 +554,13 @@ class EventLoopSocketTests {
             Pipe pipe = nonBlockingPipe();
             List<String> calls = new ArrayList<>();
             Future<Void> second = loop.createFuture();
-            loop.addReader(pipe.source(), () -> calls.add("first"));
+            Handle first = loop.addReader(pipe.source(), () -> calls.add("first"));
             loop.addReader(pipe.source(), () -> {
                 calls.add("second");
                 loop.removeReader(pipe.source());
                 second.setResult(null);
             });
+            assertTrue(first.cancelled(), "as asyncio, a replaced reader's handle is cancelled");
             write(pipe, "x");
             second.await();
             assertEquals(List.of("second"), calls);
@@ -590,6 +591,53 @@ class EventLoopSocketTests {
                 assertEquals(List.of(), calls, "the removed reader does not run though data waits");
                 assertTrue(loop.removeWriter(a));
             }
+        });
+    }
+
+    @Test
+    void removeReaderCancelsAQueuedCallback() throws Exception {
+        Asyncio.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Pipe pipe = nonBlockingPipe();
+            write(pipe, "ready");
+            List<String> calls = new ArrayList<>();
+            Future<Void> removed = loop.createFuture();
+            // the reader is set, and the poll of the next iteration queues it behind the callback
+            // that removes it: like asyncio's remove_reader, that must keep it from running
+            loop.callSoon(() -> {
+                loop.addReader(pipe.source(), () -> calls.add("read"));
+                loop.callSoon(() -> {
+                    loop.removeReader(pipe.source());
+                    close(pipe.source()); // what a reader's owner may well do next
+                    removed.setResult(null);
+                });
+            });
+            removed.await();
+            settle();
+            assertEquals(List.of(), calls);
+            pipe.sink().close();
+        });
+    }
+
+    @Test
+    void removeWriterCancelsAQueuedCallback() throws Exception {
+        Asyncio.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Pipe pipe = nonBlockingPipe(); // an empty pipe's sink is writable at once
+            List<String> calls = new ArrayList<>();
+            Future<Void> removed = loop.createFuture();
+            loop.callSoon(() -> {
+                loop.addWriter(pipe.sink(), () -> calls.add("write"));
+                loop.callSoon(() -> {
+                    loop.removeWriter(pipe.sink());
+                    removed.setResult(null);
+                });
+            });
+            removed.await();
+            settle();
+            assertEquals(List.of(), calls);
+            pipe.source().close();
+            pipe.sink().close();
         });
     }
 
