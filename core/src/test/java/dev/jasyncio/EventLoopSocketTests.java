@@ -8,6 +8,7 @@ import static dev.jasyncio.SelectorSocketTransportTests.settle;
 import static dev.jasyncio.StreamServerTests.openDescriptors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -467,6 +468,28 @@ class EventLoopSocketTests {
             assertEquals("hi 2", accepted.made.get(1).text());
             server.close();
             server.waitClosed();
+        });
+    }
+
+    @Test
+    void createServerFactoryReturnsNull() throws Exception {
+        Asyncio.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<ErrorContext> errors = Loops.recordErrors(loop);
+            Factory accepted = new Factory();
+            accepted.nullAt.add(1);
+            Server server = loop.createServer(accepted, "127.0.0.1", 0);
+            RecordingProtocol client = proto();
+            loop.createConnection(() -> client, "127.0.0.1", port(server));
+            assertNull(client.lost.await());
+            assertEquals(1, errors.size());
+            assertEquals("Error on transport creation for incoming connection", errors.getFirst().message());
+            assertInstanceOf(NullPointerException.class, errors.getFirst().exception());
+            server.close();
+            Asyncio.waitFor(() -> {
+                server.waitClosed();
+                return null;
+            }, 5); // no connection is left open, so nothing to wait for
         });
     }
 
