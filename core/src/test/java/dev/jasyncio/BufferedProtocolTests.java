@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * A {@link BufferedProtocol} on a real socket: test_buffered_proto.py, and the read paths of
  * test_selector_events.py's SelectorSocketTransportBufferedProtocolTests.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+// a separate thread: a hung loop does not answer the interrupt of the default timeout mode
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BufferedProtocolTests {
     /** Where in its buffer the receiver lets the transport write: not at 0, to check that it honours position. */
     static final int OFFSET = 7;

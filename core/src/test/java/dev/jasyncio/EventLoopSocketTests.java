@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * create_connection, create_server and add_reader/add_writer, and test_selector_events.py's
  * reader/writer bookkeeping.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+// a separate thread: a hung loop does not answer the interrupt of the default timeout mode
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EventLoopSocketTests {
     @TempDir
     Path tmp;

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SelectorSocketTransportTests check with a mocked socket, and test_events.py's protocol state
  * machine (MyBaseProto). Peers that must not read pause reading in connectionMade.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+// a separate thread: a hung loop does not answer the interrupt of the default timeout mode
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SelectorSocketTransportTests {
     static final int HIGH = Transport.DEFAULT_HIGH_WATER, LOW = HIGH / 4;
 
