@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -447,6 +448,28 @@ class SelectorSocketTransportTests {
             assertSame(client, errors.getFirst().protocol());
             assertNull(p.accepted().lost.await(), "the peer sees the connection end");
             assertEquals(List.of("made", "data", "lost RuntimeException"), client.events);
+        });
+    }
+
+    @Test
+    void connResetIsNotReported() throws Exception {
+        Asyncio.run(() -> {
+            EventLoop loop = getRunningLoop();
+            List<ErrorContext> errors = Loops.recordErrors(loop);
+            RecordingProtocol accepted = proto();
+            Server server = loop.createServer(() -> accepted, "127.0.0.1", 0);
+            SocketChannel peer = Asyncio.toThread(() -> StreamServerTests.resettingClient(RecordingProtocol.port(server)));
+            accepted.made.await();
+            server.close();
+            fill(accepted, 0); // the peer never reads
+            peer.close(); // with SO_LINGER 0: a reset
+            assertInstanceOf(SocketException.class, accepted.lost.await());
+            assertEquals(0, accepted.transport.getWriteBufferSize(), "the buffer is dropped");
+            settle();
+            // socket errors are the peer's doing: asyncio logs them in debug mode only
+            assertEquals(List.of(), errors);
+            assertEquals("lost SocketException", accepted.events.getLast());
+            assertEquals(1, accepted.events.stream().filter(e -> e.startsWith("lost")).count());
         });
     }
 
