@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,31 +29,17 @@ class BufferedProtocolTests {
     /** Where in its buffer the receiver lets the transport write: not at 0, to check that it honours position. */
     static final int OFFSET = 7;
 
-    /** Receives into small buffers of its own and records its events, as RecordingProtocol does. */
-    static class Receiver implements BufferedProtocol {
-        final EventLoop loop;
-        final int size;
-        final List<String> events = new ArrayList<>();
+    /** Receives into small buffers of its own, and records what RecordingProtocol does. */
+    static class Receiver extends RecordingProtocol implements BufferedProtocol {
         final List<Integer> hints = new ArrayList<>();
-        final ByteArrayOutputStream received = new ByteArrayOutputStream();
-        final Future<Throwable> lost;
         /** Supplies each buffer; by default, {@code size} bytes of room after OFFSET. */
         IntFunction<ByteBuffer> buffers;
-        Transport transport;
         ByteBuffer last;
         int largestUpdate;
 
         Receiver(EventLoop loop, int size) {
-            this.loop = loop;
-            this.size = size;
-            this.lost = loop.createFuture();
+            super(loop);
             this.buffers = hint -> ByteBuffer.allocate(OFFSET + size + 3).position(OFFSET).limit(OFFSET + size);
-        }
-
-        @Override
-        public void connectionMade(Transport t) {
-            transport = t;
-            events.add("made");
         }
 
         @Override
@@ -66,21 +51,8 @@ class BufferedProtocolTests {
 
         @Override
         public void bufferUpdated(int n) {
-            if (!events.getLast().equals("data")) events.add("data");
             largestUpdate = Math.max(largestUpdate, n);
-            received.write(last.array(), OFFSET, n); // the bytes start at the position the buffer had
-        }
-
-        @Override
-        public boolean eofReceived() {
-            events.add("eof");
-            return false;
-        }
-
-        @Override
-        public void connectionLost(Throwable exc) {
-            events.add(exc == null ? "lost" : "lost " + exc.getClass().getSimpleName());
-            lost.setResult(exc);
+            dataReceived(ByteBuffer.wrap(last.array(), OFFSET, n)); // the bytes start at the position the buffer had
         }
     }
 
@@ -222,23 +194,9 @@ class BufferedProtocolTests {
             plain.awaitBytes(5);
 
             Receiver buffered = new Receiver(getRunningLoop(), 4);
-            Future<Void> got = getRunningLoop().createFuture();
-            t.setProtocol(new BufferedProtocol() {
-                @Override
-                public ByteBuffer getBuffer(int sizeHint) {
-                    return buffered.getBuffer(sizeHint);
-                }
-
-                @Override
-                public void bufferUpdated(int n) {
-                    buffered.bufferUpdated(n);
-                    if (buffered.received.size() == 10 && !got.done()) got.setResult(null);
-                }
-            });
-            buffered.events.add("switched");
+            t.setProtocol(buffered);
             server.transport.write("10 bytes!!".getBytes());
-            got.await();
-            assertEquals("10 bytes!!", buffered.received.toString());
+            assertArrayEquals("10 bytes!!".getBytes(), buffered.awaitBytes(10));
             assertEquals(4, buffered.largestUpdate, "read through the 4-byte buffers of the new protocol");
 
             RecordingProtocol back = peer();
