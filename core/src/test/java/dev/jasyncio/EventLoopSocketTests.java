@@ -53,12 +53,22 @@ class EventLoopSocketTests {
         return new RecordingProtocol(getRunningLoop());
     }
 
-    /** A protocol factory that hands out the protocols it made, in order. */
+    /** A protocol factory that keeps the protocols it made, in order, and queues them for {@link #next()}. */
     static final class Factory implements Supplier<Protocol> {
         final List<RecordingProtocol> made = new ArrayList<>();
         /** Calls (1-based) at which the factory throws instead, or returns null for {@link #nullAt}. */
         final Set<Integer> failAt = new HashSet<>(), nullAt = new HashSet<>();
+        private final Queue<RecordingProtocol> queue;
         int calls;
+
+        Factory() {
+            this(new Queue<>());
+        }
+
+        /** A factory that queues what it makes on {@code queue}, which other factories may share. */
+        Factory(Queue<RecordingProtocol> queue) {
+            this.queue = queue;
+        }
 
         @Override
         public Protocol get() {
@@ -67,7 +77,13 @@ class EventLoopSocketTests {
             if (nullAt.contains(calls)) return null;
             RecordingProtocol p = proto();
             made.add(p);
+            queue.putNowait(p);
             return p;
+        }
+
+        /** Waits for the next protocol made (by this factory or one sharing its queue). */
+        RecordingProtocol next() {
+            return queue.get();
         }
     }
 
@@ -375,10 +391,7 @@ class EventLoopSocketTests {
                 connects.add(createTask(() -> loop.createConnection(new Factory(), "127.0.0.1", port(server))));
             }
             for (Task<TransportAndProtocol> c : connects) c.await().transport().close();
-            for (int i = 0; i < 8; i++) {
-                while (accepted.made.size() <= i) sleep(0.01);
-                assertNull(accepted.made.get(i).lost.await());
-            }
+            for (int i = 0; i < 8; i++) assertNull(accepted.next().lost.await());
             server.close();
             server.waitClosed();
         });
@@ -393,8 +406,7 @@ class EventLoopSocketTests {
             int port = port(server);
             RecordingProtocol client = proto();
             loop.createConnection(() -> client, "127.0.0.1", port);
-            while (accepted.made.isEmpty()) sleep(0.01);
-            RecordingProtocol serverSide = accepted.made.getFirst();
+            RecordingProtocol serverSide = accepted.next();
             serverSide.made.await();
             serverSide.transport.close(); // the server's end closes first: its port is left in TIME_WAIT
             assertNull(client.lost.await());
@@ -415,7 +427,8 @@ class EventLoopSocketTests {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
             ServerOptions reuse = ServerOptions.defaults().withReusePort(true);
-            Factory first = new Factory(), second = new Factory();
+            Queue<RecordingProtocol> accepted = new Queue<>();
+            Factory first = new Factory(accepted), second = new Factory(accepted);
             Server a = loop.createServer(first, "127.0.0.1", 0, reuse);
             int port = port(a);
             Server b = loop.createServer(second, "127.0.0.1", port, reuse);
@@ -425,12 +438,14 @@ class EventLoopSocketTests {
                 assertTrue(connections < 200, "200 connections all went to one server: " + first.calls + "/" + second.calls);
                 loop.createConnection(new Factory(), "127.0.0.1", port).transport().close();
                 connections++;
-                while (first.calls + second.calls < connections) sleep(0.005);
+                accepted.get();
             }
             a.close();
             int before = second.calls;
-            for (int i = 0; i < 5; i++) loop.createConnection(new Factory(), "127.0.0.1", port).transport().close();
-            while (second.calls < before + 5) sleep(0.005);
+            for (int i = 0; i < 5; i++) {
+                loop.createConnection(new Factory(), "127.0.0.1", port).transport().close();
+                accepted.get();
+            }
             assertEquals(before + 5, second.calls, "once one closes, the other takes every connection");
             b.close();
             a.waitClosed();
@@ -508,13 +523,13 @@ class EventLoopSocketTests {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
             Pipe pipe = nonBlockingPipe();
-            StringBuilder read = new StringBuilder();
+            Queue<String> chunks = new Queue<>();
             Future<Boolean> eof = loop.createFuture();
             ByteBuffer buf = ByteBuffer.allocate(1024);
             loop.addReader(pipe.source(), () -> {
                 try {
                     int n = pipe.source().read(buf.clear());
-                    if (n > 0) read.append(new String(buf.array(), 0, n));
+                    if (n > 0) chunks.putNowait(new String(buf.array(), 0, n));
                     if (n < 0) {
                         eof.setResult(loop.removeReader(pipe.source()));
                         pipe.source().close();
@@ -523,10 +538,11 @@ class EventLoopSocketTests {
                     eof.setException(e);
                 }
             });
+            StringBuilder read = new StringBuilder();
             loop.callSoon(() -> write(pipe, "abc"));
-            while (read.length() < 3) sleep(0.005);
+            while (read.length() < 3) read.append(chunks.get());
             loop.callSoon(() -> write(pipe, "def"));
-            while (read.length() < 6) sleep(0.005);
+            while (read.length() < 6) read.append(chunks.get());
             pipe.sink().close();
             assertTrue(eof.await(), "removeReader returns true when a reader was set");
             assertEquals("abcdef", read.toString());
@@ -563,11 +579,11 @@ class EventLoopSocketTests {
             written.await();
             assertTrue(loop.removeWriter(pipe.sink()));
             assertFalse(loop.removeWriter(pipe.sink()));
-            pipe.sink().close();
-            ByteBuffer got = ByteBuffer.allocate(2048);
-            while (pipe.source().read(got) >= 0) sleep(0.001);
-            assertEquals("x".repeat(1024), new String(got.array(), 0, got.position()));
-            pipe.source().close();
+            pipe.sink().close(); // takes effect at the loop's next poll: the sink is registered with it
+            pipe.source().configureBlocking(true); // a blocking read parks only this task
+            try (var in = java.nio.channels.Channels.newInputStream(pipe.source())) {
+                assertEquals("x".repeat(1024), new String(in.readAllBytes()));
+            }
         });
     }
 
