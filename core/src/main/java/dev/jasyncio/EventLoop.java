@@ -391,8 +391,8 @@ public class EventLoop implements AutoCloseable {
     private void runReady(int n) {
         for (int i = 0; i < n; i++) {
             Handle h = ready.pollFirst();
-            if (h.cancelled) continue;
             if (resumePending && !h.resumesTask()) letTasksRun();
+            if (h.cancelled) continue; // checked after the released tasks ran: they may have cancelled it
             runHandle(h);
         }
         if (resumePending) letTasksRun();
@@ -533,7 +533,9 @@ public class EventLoop implements AutoCloseable {
         checkClosed();
         checkThread("addReader()");
         Handle h = new Handle(callback);
-        IoWatch.of(this, ch).setReader(h);
+        IoWatch watch = IoWatch.of(this, ch);
+        cancel(watch.reader());
+        watch.setReader(h);
         return h;
     }
 
@@ -541,7 +543,10 @@ public class EventLoop implements AutoCloseable {
     public boolean removeReader(SelectableChannel ch) {
         checkThread("removeReader()");
         SelectionKey k = ch.keyFor(selector);
-        return k != null && ((IoWatch) k.attachment()).clearReader();
+        if (k == null) return false;
+        IoWatch watch = (IoWatch) k.attachment();
+        cancel(watch.reader());
+        return watch.clearReader();
     }
 
     /** Runs {@code callback} whenever {@code ch} is writable (or, while it connects, connected). */
@@ -550,14 +555,27 @@ public class EventLoop implements AutoCloseable {
         checkClosed();
         checkThread("addWriter()");
         Handle h = new Handle(callback);
-        IoWatch.of(this, ch).setWriter(h);
+        IoWatch watch = IoWatch.of(this, ch);
+        cancel(watch.writer());
+        watch.setWriter(h);
         return h;
     }
 
     public boolean removeWriter(SelectableChannel ch) {
         checkThread("removeWriter()");
         SelectionKey k = ch.keyFor(selector);
-        return k != null && ((IoWatch) k.attachment()).clearWriter();
+        if (k == null) return false;
+        IoWatch watch = (IoWatch) k.attachment();
+        cancel(watch.writer());
+        return watch.clearWriter();
+    }
+
+    /**
+     * Cancels the callback being replaced or removed, as asyncio does: the poll of this iteration
+     * may already have queued it, and it must not run once its owner has taken it away.
+     */
+    private static void cancel(Handle h) {
+        if (h != null) h.cancel();
     }
 
     /** The key of {@code ch} in this loop's selector, registered (with no interest yet) on first use. */

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -98,7 +99,9 @@ public final class Server implements AutoCloseable {
     private void connectionAccepted(SocketChannel conn) {
         try {
             conn.configureBlocking(false);
-            Protocol protocol = factory.get();
+            // checked before the transport exists: a transport that fails once attached to this
+            // server would never detach, and waitClosed() would wait for it forever
+            Protocol protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
             new SocketTransport(loop, conn, protocol, null, this);
         } catch (Throwable e) {
             Sockets.closeQuietly(conn);

@@ -71,13 +71,17 @@ final class SocketTransport extends SelectorTransport implements Transport {
     // ---- reading ---------------------------------------------------------------------------------
 
     private void readReady() {
-        if (connLost != 0) return;
+        // The poll queued this call, then an earlier callback of the same iteration paused reading
+        // or closed: asyncio cancels the queued handle; here it must not read.
+        if (connLost != 0 || watch.reader() != readReady) return;
         ByteBuffer buf = bufferedProtocol != null ? protocolBuffer() : loop.readBuffer();
         if (buf == null) return;
         int n;
         try {
             n = socket.read(buf);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: a protocol's buffer cannot be filled (read-only, say). Uncaught, it
+            // would recur at every poll; asyncio makes any error here a fatal read error.
             fatalError(e, "Fatal read error on socket transport");
             return;
         }

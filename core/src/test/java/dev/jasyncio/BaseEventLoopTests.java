@@ -44,6 +44,25 @@ class BaseEventLoopTests extends LoopTestCase {
     }
 
     @Test
+    void callbackCancelledByATaskReleasedInTheSameIteration() throws Exception {
+        List<ErrorContext> errors = Loops.recordErrors(loop);
+        List<String> ran = new ArrayList<>();
+        Future<Void> wake = loop.createFuture();
+        Handle[] later = new Handle[1];
+        run(() -> {
+            loop.callSoon(() -> {
+                wake.setResult(null);                          // queues this task's wakeup ...
+                later[0] = loop.callSoon(() -> ran.add("h"));  // ... ahead of this callback
+            });
+            wake.await();
+            later[0].cancel(); // the callback is next in this iteration: it must not run
+        });
+        runBriefly(loop);
+        assertEquals(List.of(), ran);
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
     void callSoonNonCallable() {
         assertThrows(NullPointerException.class, () -> loop.callSoon(null));
     }
