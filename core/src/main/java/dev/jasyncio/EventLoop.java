@@ -273,11 +273,13 @@ public class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Closes the channels still registered (transports and servers nobody closed): asyncio leaves
-     * them to the garbage collector, which in Java would leak their descriptors.
+     * Closes the channels of transports and servers nobody closed: asyncio leaves them to the
+     * garbage collector, which in Java would leak their descriptors. Channels given to addReader
+     * or addWriter are their owner's to close.
      */
     private void closeChannels() {
         for (SelectionKey k : selector.keys()) {
+            if (!(k.attachment() instanceof IoWatch w) || !w.owned()) continue;
             try {
                 k.channel().close();
             } catch (IOException ignored) {
@@ -546,7 +548,9 @@ public class EventLoop implements AutoCloseable {
         if (k == null) return false;
         IoWatch watch = (IoWatch) k.attachment();
         cancel(watch.reader());
-        return watch.clearReader();
+        boolean had = watch.clearReader();
+        release(watch);
+        return had;
     }
 
     /** Runs {@code callback} whenever {@code ch} is writable (or, while it connects, connected). */
@@ -567,7 +571,17 @@ public class EventLoop implements AutoCloseable {
         if (k == null) return false;
         IoWatch watch = (IoWatch) k.attachment();
         cancel(watch.writer());
-        return watch.clearWriter();
+        boolean had = watch.clearWriter();
+        release(watch);
+        return had;
+    }
+
+    /**
+     * A caller's channel with nothing left to watch leaves the selector at once, so that its
+     * owner's close() takes effect at once (the JDK defers it while the channel is registered).
+     */
+    private void release(IoWatch watch) {
+        if (watch.releaseIfIdle()) flushCancelledKeys();
     }
 
     /**
@@ -582,7 +596,8 @@ public class EventLoop implements AutoCloseable {
     SelectionKey keyFor(SelectableChannel ch) {
         Objects.requireNonNull(ch, "channel");
         SelectionKey k = ch.keyFor(selector);
-        if (k != null) return k;
+        if (k != null && k.isValid()) return k;
+        if (k != null) flushCancelledKeys(); // released by removeReader/removeWriter, not yet deregistered
         if (ch.isBlocking()) throw new IllegalArgumentException("the channel must be in non-blocking mode: " + ch);
         try {
             k = ch.register(selector, 0);
@@ -720,7 +735,7 @@ public class EventLoop implements AutoCloseable {
         checkThread("createServer()");
         Supplier<? extends Protocol> perConnection = overTls(factory, options.tls());
         List<? extends SocketAddress> addresses = host == null || host.isEmpty()
-                ? List.of(new InetSocketAddress(port)) : Sockets.resolve(this, host, port);
+                ? List.of(Sockets.everyInterface(port)) : Sockets.resolve(this, host, port);
         return serve(Sockets.listen(addresses, options), perConnection, options);
     }
 
@@ -850,9 +865,13 @@ public class EventLoop implements AutoCloseable {
         } catch (IOException ignored) {
             // the descriptor is released either way
         }
-        if (closed) return;
+        if (!closed) flushCancelledKeys();
+    }
+
+    /** A select deregisters cancelled keys (what it finds ready is processed next iteration). */
+    private void flushCancelledKeys() {
         try {
-            selector.selectNow(readyKeys); // what it finds ready is processed next iteration
+            selector.selectNow(readyKeys);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -19,10 +19,31 @@ final class IoWatch {
         this.key = key;
     }
 
+    /** True when the channel belongs to the loop's own transports and servers, not to a caller of addReader. */
+    private boolean owned;
+
     /** The watch of {@code ch} in {@code loop}'s selector, registering the channel on first use. */
     static IoWatch of(EventLoop loop, SelectableChannel ch) {
         SelectionKey k = loop.keyFor(ch);
         return (IoWatch) k.attachment();
+    }
+
+    /** {@link #of}, for a channel the loop's own transports and servers own (and close). */
+    static IoWatch owned(EventLoop loop, SelectableChannel ch) {
+        IoWatch w = of(loop, ch);
+        w.owned = true;
+        return w;
+    }
+
+    boolean owned() {
+        return owned;
+    }
+
+    /** Cancels the key of a caller's channel that has nothing left to watch; true if it did. */
+    boolean releaseIfIdle() {
+        if (owned || reader != null || writer != null) return false;
+        key.cancel();
+        return true;
     }
 
     Handle reader() {

@@ -30,7 +30,7 @@ abstract class SelectorTransport implements BaseTransport {
     <C extends SelectableChannel & NetworkChannel> SelectorTransport(EventLoop loop, C channel, SocketAddress peername, Server server) {
         this.loop = loop;
         this.channel = channel;
-        this.watch = IoWatch.of(loop, channel);
+        this.watch = IoWatch.owned(loop, channel);
         this.sockname = localAddress(channel);
         this.peername = peername;
         this.server = server;

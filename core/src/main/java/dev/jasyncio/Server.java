@@ -64,7 +64,7 @@ public final class Server implements AutoCloseable {
     }
 
     private void watchAccept(ServerSocketChannel ch) {
-        IoWatch.of(loop, ch).setReader(new Handle(() -> accept(ch)));
+        IoWatch.owned(loop, ch).setReader(new Handle(() -> accept(ch)));
     }
 
     /** Accepts up to a backlog of connections now pending, as asyncio does per readiness event. */
@@ -90,7 +90,7 @@ public final class Server implements AutoCloseable {
     private void acceptFailed(ServerSocketChannel listener, IOException e) {
         loop.callExceptionHandler(new ErrorContext("socket.accept() out of system resource", e,
                 null, null, null, null, listener));
-        IoWatch.of(loop, listener).clearReader();
+        IoWatch.owned(loop, listener).clearReader();
         loop.callLater(ACCEPT_RETRY_DELAY, () -> {
             if (serving && listener.isOpen()) watchAccept(listener);
         });

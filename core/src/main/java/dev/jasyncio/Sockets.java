@@ -76,6 +76,26 @@ final class Sockets {
         }
     }
 
+    /**
+     * The address that listens on every interface: {@code ::} on a dual-stack socket, which takes
+     * IPv4 connections too, where IPv6 works; else {@code 0.0.0.0}. (asyncio opens one socket per
+     * family; Java's IPv6 sockets are dual-stack, so one does.)
+     */
+    static InetSocketAddress everyInterface(int port) {
+        return new InetSocketAddress(IPV6 ? InetAddress.ofLiteral("::") : InetAddress.ofLiteral("0.0.0.0"), port);
+    }
+
+    private static final boolean IPV6 = ipv6Works();
+
+    private static boolean ipv6Works() {
+        try (var ch = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
+            ch.bind(new InetSocketAddress(InetAddress.ofLiteral("::1"), 0));
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     /** Connects to the first of {@code addresses} that accepts; the errors of all if none does. */
     static SocketChannel connect(EventLoop loop, List<? extends SocketAddress> addresses, SocketAddress local) throws IOException {
         List<IOException> errors = new ArrayList<>();
@@ -112,7 +132,7 @@ final class Sockets {
     /** Suspends the calling task until a pending non-blocking connect completes or fails. */
     private static void awaitConnected(EventLoop loop, SocketChannel ch) throws IOException {
         Future<Void> done = loop.createFuture();
-        IoWatch watch = IoWatch.of(loop, ch);
+        IoWatch watch = IoWatch.owned(loop, ch);
         watch.setWriter(new Handle(() -> {
             if (done.done()) return;
             try {

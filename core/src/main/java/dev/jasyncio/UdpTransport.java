@@ -1,6 +1,7 @@
 package dev.jasyncio;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -35,7 +36,7 @@ final class UdpTransport extends SelectorTransport implements DatagramTransport 
     }
 
     private void readReady() {
-        if (connLost != 0) return;
+        if (connLost != 0 || watch.reader() != readReady) return; // closed by a callback before this one
         ByteBuffer buf = loop.readBuffer();
         SocketAddress from;
         try {
@@ -44,12 +45,8 @@ final class UdpTransport extends SelectorTransport implements DatagramTransport 
             protocol.errorReceived(e);
             return;
         }
-        if (from == null) return;
-        try {
-            protocol.datagramReceived(buf.flip(), from);
-        } catch (Throwable e) {
-            fatalError(e, "Fatal error: protocol.datagramReceived() call failed.");
-        }
+        // as in asyncio, a failing datagramReceived is reported by the loop and the endpoint stays open
+        if (from != null) protocol.datagramReceived(buf.flip(), from);
     }
 
     @Override
@@ -59,8 +56,11 @@ final class UdpTransport extends SelectorTransport implements DatagramTransport 
         }
         SocketAddress to = addr != null ? addr : peername;
         if (to == null) throw new IllegalArgumentException("no address: the endpoint has no remote address");
+        if (to instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address " + inet + ": resolve it first (loop.getaddrinfo)");
+        }
         if (connLost != 0) {
-            if (connLost >= 5) LOG.log(System.Logger.Level.WARNING, "socket.sendto() raised exception.");
+            if (connLost >= 5) LOG.log(System.Logger.Level.WARNING, "socket.send() raised exception.");
             connLost++;
             return;
         }
@@ -70,10 +70,7 @@ final class UdpTransport extends SelectorTransport implements DatagramTransport 
             } catch (IOException e) {
                 protocol.errorReceived(e);
                 return;
-            } catch (RuntimeException e) {
-                fatalError(e, "Fatal write error on datagram transport");
-                return;
-            }
+            } // an address of the wrong family throws IllegalArgumentException to the caller; the endpoint stays open
             watch.setWriter(writeReady);
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
@@ -88,8 +85,8 @@ final class UdpTransport extends SelectorTransport implements DatagramTransport 
             int size = q.data().remaining();
             try {
                 if (socket.send(q.data(), q.addr()) == 0 && q.data().hasRemaining()) break; // no room yet
-            } catch (IOException e) {
-                protocol.errorReceived(e);
+            } catch (IOException | IllegalArgumentException e) {
+                protocol.errorReceived(e); // this datagram is lost; the rest still go
             }
             queue.pollFirst();
             bufferSize -= size;

@@ -339,7 +339,11 @@ class EventLoopSocketTests {
             Server server = loop.createServer(accepted, null, 0);
             InetSocketAddress address = (InetSocketAddress) server.sockets().getFirst();
             assertTrue(address.getAddress().isAnyLocalAddress(), "host null listens on every interface: " + address);
-            List<InetAddress> hosts = ipv4Interfaces();
+            List<InetAddress> hosts = new java.util.ArrayList<>(ipv4Interfaces());
+            java.nio.file.Path inet6 = java.nio.file.Path.of("/proc/net/if_inet6");
+            if (java.nio.file.Files.exists(inet6) && java.nio.file.Files.readString(inet6).contains(" lo")) {
+                hosts.add(InetAddress.getByName("::1")); // and IPv6, on the same (dual-stack) socket, as asyncio
+            }
             for (InetAddress host : hosts) {
                 RecordingProtocol c = proto();
                 loop.createConnection(() -> c, host.getHostAddress(), address.getPort());
@@ -717,6 +721,45 @@ class EventLoopSocketTests {
         assertThrows(IllegalStateException.class, () -> loop.addWriter(pipe.sink(), () -> {}));
         assertFalse(loop.removeReader(pipe.source()));
         assertFalse(loop.removeWriter(pipe.sink()));
+        pipe.source().close();
+        pipe.sink().close();
+    }
+
+    @Test
+    void removedChannelClosesAtOnce() throws Exception {
+        Asyncio.run(() -> {
+            EventLoop loop = getRunningLoop();
+            Pipe pipe = nonBlockingPipe();
+            loop.addReader(pipe.source(), () -> {});
+            assertTrue(loop.removeReader(pipe.source()));
+            pipe.source().close();
+            // with nothing left to watch the channel left the selector, so the close was real:
+            // the other end sees a broken pipe now, not at the loop's next poll
+            assertThrows(IOException.class, () -> pipe.sink().write(ByteBuffer.wrap(new byte[1])));
+            pipe.sink().close();
+            // and a channel can be watched again after it was released
+            Pipe again = nonBlockingPipe();
+            loop.addReader(again.source(), () -> {});
+            loop.removeReader(again.source());
+            Future<Void> readable = loop.createFuture();
+            loop.addReader(again.source(), () -> {
+                if (!readable.done()) readable.setResult(null);
+            });
+            again.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            readable.await();
+            loop.removeReader(again.source());
+            again.source().close();
+            again.sink().close();
+        });
+    }
+
+    @Test
+    void loopCloseLeavesCallersChannelsOpen() throws Exception {
+        Pipe pipe = nonBlockingPipe();
+        Asyncio.run(() -> {
+            getRunningLoop().addReader(pipe.source(), () -> {});
+        });
+        assertTrue(pipe.source().isOpen(), "a channel given to addReader is its owner's to close, as in asyncio");
         pipe.source().close();
         pipe.sink().close();
     }

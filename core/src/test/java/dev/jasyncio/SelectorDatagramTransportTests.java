@@ -211,6 +211,56 @@ class SelectorDatagramTransportTests {
     }
 
     @Test
+    void sendtoBadAddressFailsTheCallNotTheEndpoint() throws Exception {
+        Asyncio.run(() -> {
+            Endpoint server = new Endpoint(), client = new Endpoint();
+            endpoint(server, ANY_LOCAL, null);
+            DatagramTransport t = endpoint(client, ANY_LOCAL, null).transport();
+            int port = ((InetSocketAddress) server.sockname()).getPort();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> t.sendto("x".getBytes(), InetSocketAddress.createUnresolved("localhost", port)));
+            assertTrue(e.getMessage().contains("unresolved"), e.getMessage());
+            // an IPv6 address on an IPv4 socket: the JDK refuses the family
+            assertThrows(IllegalArgumentException.class,
+                    () -> t.sendto("x".getBytes(), new InetSocketAddress(InetAddress.getByName("::1"), port)));
+            assertFalse(t.isClosing(), "a bad address fails the call and leaves the endpoint open");
+            t.sendto("fine".getBytes(), server.sockname());
+            assertEquals("fine", server.received.get().text());
+            t.close();
+            assertNull(client.lost.await());
+        });
+    }
+
+    @Test
+    void datagramReceivedErrorIsReportedAndTheEndpointStaysOpen() throws Exception {
+        Asyncio.run(() -> {
+            List<ErrorContext> errors = Loops.recordErrors(getRunningLoop());
+            Endpoint server = new Endpoint() {
+                boolean failed;
+
+                @Override
+                public void datagramReceived(ByteBuffer data, SocketAddress addr) {
+                    if (!failed) {
+                        failed = true;
+                        throw new IllegalStateException("boom");
+                    }
+                    super.datagramReceived(data, addr);
+                }
+            };
+            DatagramTransport st = endpoint(server, ANY_LOCAL, null).transport();
+            DatagramTransport t = endpoint(new Endpoint(), null, server.sockname()).transport();
+            t.sendto("first".getBytes());
+            t.sendto("second".getBytes());
+            assertEquals("second", server.received.get().text());
+            assertEquals(1, errors.size());
+            assertEquals("boom", errors.getFirst().exception().getMessage());
+            assertFalse(st.isClosing(), "as in asyncio, the loop reports it and the endpoint stays open");
+            st.close();
+            t.close();
+        });
+    }
+
+    @Test
     void sendtoErrorReceivedConnected() throws Exception {
         Asyncio.run(() -> {
             Endpoint client = new Endpoint();
