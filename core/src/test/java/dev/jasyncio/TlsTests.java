@@ -79,7 +79,7 @@ class TlsTests extends TlsTestCase {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
             List<ErrorContext> errors = Loops.recordErrors(loop);
-            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
             Recorder client = new Recorder();
             TransportAndProtocol tp = loop.createConnection(() -> client, "127.0.0.1", port(server), tls());
             assertSame(client, tp.protocol());
@@ -147,7 +147,7 @@ class TlsTests extends TlsTestCase {
         // connecting to "localhost" checks the certificate against that name (and sends it as SNI)
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
             Recorder client = new Recorder();
             Transport t = loop.createConnection(() -> client, "localhost", port(server), tls()).transport();
             t.write("by name".getBytes());
@@ -217,7 +217,7 @@ class TlsTests extends TlsTestCase {
         slowTrust.init(null, new javax.net.ssl.TrustManager[] {new SlowTrust()}, null);
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
             int[] ticks = {0};
             Task<Void> ticker = Asyncio.createTask(() -> {
                 while (true) {
@@ -282,7 +282,7 @@ class TlsTests extends TlsTestCase {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
             List<ErrorContext> errors = Loops.recordErrors(loop);
-            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
             assertThrows(SSLHandshakeException.class, () -> loop.createConnection(Recorder::new, "127.0.0.1", port(server),
                     ConnectOptions.defaults().withSsl(TestCerts.untrustingContext())));
             server.close();
@@ -298,7 +298,7 @@ class TlsTests extends TlsTestCase {
         // test_create_connection_ssl_failed_certificate: a certificate from an unknown CA
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
             warmUp(loop, server);
             long before = openDescriptors();
             for (int i = 0; i < 20; i++) {
@@ -317,7 +317,7 @@ class TlsTests extends TlsTestCase {
     void createConnectionSslWrongHostname() throws Exception {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
             warmUp(loop, server);
             long before = openDescriptors();
             for (int i = 0; i < 20; i++) {
@@ -419,7 +419,7 @@ class TlsTests extends TlsTestCase {
         // test_create_connection_ssl_timeout_for_plain_socket and friends: refused before connecting
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0);
+            Server server = loop.createServer(Echo::new, "127.0.0.1", 0);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loop.createConnection(
                     Recorder::new, "127.0.0.1", port(server), ConnectOptions.defaults().withServerHostname("x")));
             assertEquals("serverHostname is only meaningful with ssl", e.getMessage());
@@ -596,7 +596,7 @@ class TlsTests extends TlsTestCase {
     void startTlsWrongArgs() throws Exception {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0);
+            Server server = loop.createServer(Echo::new, "127.0.0.1", 0);
             Recorder proto = new Recorder();
             Transport tr = loop.createConnection(() -> proto, "127.0.0.1", port(server)).transport();
             NullPointerException npe = assertThrows(NullPointerException.class,
@@ -687,7 +687,7 @@ class TlsTests extends TlsTestCase {
         // test_write_after_closing, test_get_extra_info_on_closed_connection
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
             Recorder client = new Recorder();
             Transport t = connect(client, server);
             assertNotNull(t.getExtraInfo("socket"));
@@ -827,7 +827,7 @@ class TlsTests extends TlsTestCase {
     void setWriteBufferLimits() throws Exception {
         Asyncio.run(() -> {
             EventLoop loop = getRunningLoop();
-            Server server = loop.createServer(SocketTransportTests.Echo::new, "127.0.0.1", 0, tlsServer());
+            Server server = loop.createServer(Echo::new, "127.0.0.1", 0, tlsServer());
             Recorder client = new Recorder();
             Transport t = connect(client, server);
             assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(1, 2));
