@@ -80,8 +80,8 @@ public class EventLoop implements AutoCloseable {
     final StallWatchdog watchdog = new StallWatchdog(this);
     private ExceptionHandler exceptionHandler;
 
-    /** Set when a task was released this iteration and has not run yet; see {@link #runReady}. */
-    boolean resumePending;
+    /** Tasks released by {@link #runReady} that have not run yet. */
+    int resumed;
     /** Tasks between a resumption and their next await: running, or blocked in a JDK call. */
     int activeSteps;
     /** Jobs handed to an executor by {@link #runInExecutor} whose results have not come back. */
@@ -393,15 +393,22 @@ public class EventLoop implements AutoCloseable {
     private void runReady(int n) {
         for (int i = 0; i < n; i++) {
             Handle h = ready.pollFirst();
-            if (resumePending && !h.resumesTask()) letTasksRun();
+            if (resumed > 0 && (!h.resumesTask() || resumed == RELEASE_BATCH)) letTasksRun();
             if (h.cancelled) continue; // checked after the released tasks ran: they may have cancelled it
             runHandle(h);
         }
-        if (resumePending) letTasksRun();
+        if (resumed > 0) letTasksRun();
     }
 
+    /**
+     * At most this many task steps are released before the driver yields to them. The order is
+     * the same either way; a bound keeps the threads of many new tasks (a large gather) from all
+     * existing at once.
+     */
+    private static final int RELEASE_BATCH = 64;
+
     private void letTasksRun() {
-        resumePending = false;
+        resumed = 0;
         Thread.yield();
     }
 

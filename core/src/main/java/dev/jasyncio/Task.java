@@ -25,7 +25,7 @@ public class Task<T> extends Future<T> {
     private final Object coro;        // an Awaitable<T>, or an AsyncRunnable (no adapter: one frame less)
     private String name;
     private final long number;
-    final Thread thread;
+    private Thread thread;            // created when the task first runs
     private final Step step = new Step();
 
     private Future<?> futWaiter;      // what the task awaits right now
@@ -44,9 +44,6 @@ public class Task<T> extends Future<T> {
         this.coro = coro;
         this.number = COUNTER.incrementAndGet();
         this.name = name;
-        this.thread = loop.carrier.newThread(step);
-        thread.setUncaughtExceptionHandler(step);
-        if (name != null) thread.setName(name);
     }
 
     /** The task that is running in the calling thread, or null. */
@@ -80,7 +77,7 @@ public class Task<T> extends Future<T> {
 
     public void setName(String name) {
         this.name = String.valueOf(name);
-        thread.setName(this.name);
+        if (thread != null) thread.setName(this.name);
     }
 
     /** How many cancellation requests are outstanding (asyncio's {@code cancelling()}). */
@@ -203,6 +200,7 @@ public class Task<T> extends Future<T> {
             super.setException(failure);
         }
         loop.taskDone(this);
+        thread = null; // a done task need not keep its (ending) thread reachable
     }
 
     private static boolean isInterruption(Throwable t) {
@@ -279,6 +277,11 @@ public class Task<T> extends Future<T> {
         resumed = true;
         if (!started) {
             started = true;
+            // created only now, and dropped when done: of many short tasks gathered, only those
+            // released together (see EventLoop.runReady) have a thread for the GC to copy
+            thread = loop.carrier.newThread(step);
+            thread.setUncaughtExceptionHandler(step);
+            if (name != null) thread.setName(name);
             thread.start();
         } else {
             LockSupport.unpark(thread);
@@ -312,7 +315,7 @@ public class Task<T> extends Future<T> {
         @Override
         void invoke() {
             resume();
-            loop.resumePending = true;
+            loop.resumed++;
         }
 
         /** The body of the task's thread. */

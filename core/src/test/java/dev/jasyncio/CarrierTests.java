@@ -339,6 +339,25 @@ class CarrierTests {
         }
     }
 
+    /** Tasks do not inherit InheritableThreadLocals, from their creator or from the loop's thread. */
+    @Test
+    void tasksDoNotInheritInheritableThreadLocals() throws Exception {
+        InheritableThreadLocal<String> local = new InheritableThreadLocal<>();
+        local.set("main");
+        try {
+            List<String> seen = Loops.runVirtual(() -> {
+                List<String> got = new ArrayList<>();
+                got.add(String.valueOf(local.get()));
+                local.set("parent task");
+                createTask(() -> got.add(String.valueOf(local.get()))).await();
+                return got;
+            });
+            assertEquals(List.of("null", "null"), seen);
+        } finally {
+            local.remove();
+        }
+    }
+
     // ---- in a fresh JVM ----
 
     /** JDK pollers started by a task's first blocking read must not depend on the loop. */

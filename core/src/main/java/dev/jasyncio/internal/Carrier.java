@@ -53,7 +53,9 @@ public final class Carrier implements Executor {
     public Carrier(Selector selector, ReadyKeys readyKeys) {
         this.selector = selector;
         this.readyKeys = readyKeys;
-        this.threads = VirtualThreads.builder(this);
+        // a task's thread is created when the task first runs, by the loop, not by the task that
+        // created it: inheriting the loop's InheritableThreadLocals would be misleading
+        this.threads = VirtualThreads.builder(this).inheritInheritableThreadLocals(false);
     }
 
     /** A new, unstarted, unnamed virtual thread scheduled by this carrier. */
