@@ -12,8 +12,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,7 +29,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
@@ -651,7 +648,7 @@ public class EventLoop implements AutoCloseable {
         checkThread("createConnection()");
         SslSettings tls = options.tls(host);
         List<InetSocketAddress> addresses = Sockets.resolve(this, host, port);
-        return connected(Sockets.connect(this, addresses, options.localAddr()), factory, tls, port);
+        return Connections.connected(this, Sockets.connect(this, addresses, options.localAddr()), factory, tls, port);
     }
 
     /** {@link #createConnection} to a Unix domain socket. */
@@ -668,61 +665,7 @@ public class EventLoop implements AutoCloseable {
         Objects.requireNonNull(factory, "factory");
         checkThread("createUnixConnection()");
         SslSettings tls = options.tls(null);
-        return connected(Sockets.connect(this, List.of(UnixDomainSocketAddress.of(path)), null), factory, tls, -1);
-    }
-
-    /**
-     * Wraps a connected socket in a transport (under TLS if {@code tls} is given); waits for
-     * {@code connectionMade}, which for TLS follows the handshake. Closes the socket on failure.
-     */
-    private TransportAndProtocol connected(SocketChannel ch, Supplier<? extends Protocol> factory, SslSettings tls, int port) {
-        Protocol protocol = newProtocol(ch, factory);
-        if (tls == null) {
-            return new TransportAndProtocol(madeTransport(ch, waiter -> new SocketTransport(this, ch, protocol, waiter, null)), protocol);
-        }
-        Transport[] socket = {null};
-        try {
-            return new TransportAndProtocol(madeTransport(ch, waiter -> {
-                SslProtocol ssl = new SslProtocol(this, protocol, tls, port, waiter, true);
-                socket[0] = new SocketTransport(this, ch, ssl, null, null);
-                return ssl.appTransport();
-            }), protocol);
-        } catch (Throwable e) {
-            if (socket[0] != null) socket[0].abort(); // a handshake cut short leaves nothing to flush
-            throw e;
-        }
-    }
-
-    /** A protocol from {@code factory}, for {@code ch}; closes {@code ch} if the factory fails. */
-    private static <P> P newProtocol(SelectableChannel ch, Supplier<? extends P> factory) {
-        try {
-            return Objects.requireNonNull(factory.get(), "the protocol factory returned null");
-        } catch (Throwable e) {
-            Sockets.closeQuietly(ch);
-            throw e;
-        }
-    }
-
-    /**
-     * A transport for {@code ch} made by {@code make}, once its protocol's {@code connectionMade}
-     * has run (asyncio's waiter). The channel is closed if that fails or the caller is cancelled.
-     */
-    private <T extends BaseTransport> T madeTransport(SelectableChannel ch, Function<Future<Void>, T> make) {
-        Future<Void> waiter = createFuture();
-        T transport;
-        try {
-            transport = make.apply(waiter);
-        } catch (Throwable e) {
-            Sockets.closeQuietly(ch);
-            throw e;
-        }
-        try {
-            waiter.awaitUnchecked();
-        } catch (Throwable e) {
-            transport.close();
-            throw e;
-        }
-        return transport;
+        return Connections.connected(this, Sockets.connect(this, List.of(UnixDomainSocketAddress.of(path)), null), factory, tls, -1);
     }
 
     /** Listens on {@code host:port} (null or "": every interface; port 0: any free port). */
@@ -740,26 +683,19 @@ public class EventLoop implements AutoCloseable {
     public Server createServer(Supplier<? extends Protocol> factory, String host, int port, ServerOptions options) throws IOException {
         Objects.requireNonNull(factory, "factory");
         checkThread("createServer()");
-        Supplier<? extends Protocol> perConnection = overTls(factory, options.tls());
+        Supplier<? extends Protocol> perConnection = Connections.overTls(this, factory, options.tls());
         List<? extends SocketAddress> addresses = host == null || host.isEmpty()
                 ? List.of(Sockets.everyInterface(port)) : Sockets.resolve(this, host, port);
-        return serve(Sockets.listen(addresses, options), perConnection, options);
+        return Connections.serve(this, Sockets.listen(addresses, options), perConnection, options);
     }
 
     /** Listens on a Unix domain socket at {@code path}, replacing a stale socket file; the file is removed on close. */
     public Server createUnixServer(Supplier<? extends Protocol> factory, Path path, ServerOptions options) throws IOException {
         Objects.requireNonNull(factory, "factory");
         checkThread("createUnixServer()");
-        Supplier<? extends Protocol> perConnection = overTls(factory, options.tls());
+        Supplier<? extends Protocol> perConnection = Connections.overTls(this, factory, options.tls());
         Sockets.removeStaleSocket(path);
-        return serve(Sockets.listen(List.of(UnixDomainSocketAddress.of(path)), options), perConnection, options);
-    }
-
-    /** {@code factory}, or (with {@code tls}) a factory of TLS layers over the protocols it makes. */
-    private Supplier<? extends Protocol> overTls(Supplier<? extends Protocol> factory, SslSettings tls) {
-        if (tls == null) return factory;
-        return () -> new SslProtocol(this, Objects.requireNonNull(factory.get(), "the protocol factory returned null"),
-                tls, -1, null, true);
+        return Connections.serve(this, Sockets.listen(List.of(UnixDomainSocketAddress.of(path)), options), perConnection, options);
     }
 
     /**
@@ -800,41 +736,10 @@ public class EventLoop implements AutoCloseable {
         checkThread("startTls()");
         Task.currentOrThrow("startTls()");
         if (transport.isClosing()) throw new IllegalStateException("startTls(): transport " + transport + " is closing");
-        String name = serverSide || serverHostname != null ? serverHostname : peerAddress(transport);
+        String name = serverSide || serverHostname != null ? serverHostname : Connections.peerAddress(transport);
         SslSettings tls = new SslSettings(sslcontext, serverSide, name, handshakeTimeout, shutdownTimeout);
         Future<Void> waiter = createFuture();
-        return upgradeToTls(transport, new SslProtocol(this, protocol, tls, peerPort(transport), waiter, false), waiter);
-    }
-
-    /** The peer's IP address as text, or null if the transport has none (a Unix socket). */
-    static String peerAddress(Transport transport) {
-        return transport.getExtraInfo("peername") instanceof InetSocketAddress peer ? peer.getAddress().getHostAddress() : null;
-    }
-
-    /** The peer's port, or -1. */
-    static int peerPort(Transport transport) {
-        return transport.getExtraInfo("peername") instanceof InetSocketAddress peer ? peer.getPort() : -1;
-    }
-
-    /**
-     * Puts {@code ssl} between {@code transport} and its protocol and waits for the handshake
-     * ({@code waiter}); closes the connection if that fails. asyncio's {@code start_tls} body.
-     */
-    SslTransport upgradeToTls(Transport transport, SslProtocol ssl, Future<Void> waiter) {
-        // nothing may reach the TLS layer before its connectionMade
-        transport.pauseReading();
-        transport.setProtocol(ssl);
-        Handle made = callSoon(() -> ssl.connectionMade(transport));
-        Handle resume = callSoon(transport::resumeReading);
-        try {
-            waiter.awaitUnchecked();
-        } catch (Throwable e) {
-            transport.close();
-            made.cancel();
-            resume.cancel();
-            throw e;
-        }
-        return ssl.appTransport();
+        return Connections.upgradeToTls(this, transport, new SslProtocol(this, protocol, tls, Connections.peerPort(transport), waiter, false), waiter);
     }
 
     /**
@@ -849,15 +754,9 @@ public class EventLoop implements AutoCloseable {
         if (localAddr == null && remoteAddr == null) throw new IllegalArgumentException("a local or a remote address is required");
         SocketAddress local = Sockets.resolveOne(this, localAddr), remote = Sockets.resolveOne(this, remoteAddr);
         DatagramChannel ch = Sockets.datagram(local, remote);
-        DatagramProtocol protocol = newProtocol(ch, factory);
-        DatagramTransport transport = madeTransport(ch, waiter -> new UdpTransport(this, ch, protocol, remote, waiter));
+        DatagramProtocol protocol = Connections.newProtocol(ch, factory);
+        DatagramTransport transport = Connections.madeTransport(this, ch, waiter -> new UdpTransport(this, ch, protocol, remote, waiter));
         return new DatagramEndpoint(transport, protocol);
-    }
-
-    private Server serve(List<ServerSocketChannel> listeners, Supplier<? extends Protocol> factory, ServerOptions options) {
-        Server server = new Server(this, listeners, factory, options.backlog());
-        if (options.startServing()) server.startServing();
-        return server;
     }
 
     /**

@@ -131,14 +131,14 @@ public final class StreamWriter {
         EventLoop loop = protocol.loop();
         boolean serverSide = protocol.serverSide();
         String name = serverSide || serverHostname != null ? serverHostname : host;
-        if (!serverSide && name == null) name = EventLoop.peerAddress(transport);
+        if (!serverSide && name == null) name = Connections.peerAddress(transport);
         SslSettings tls = new SslSettings(sslcontext, serverSide, name, handshakeTimeout, shutdownTimeout);
         if (transport.isClosing()) throw new IllegalStateException("startTls(): the connection is closing");
         drain();
         Future<Void> waiter = loop.createFuture();
-        SslProtocol ssl = new SslProtocol(loop, protocol, tls, EventLoop.peerPort(transport), waiter, false);
+        SslProtocol ssl = new SslProtocol(loop, protocol, tls, Connections.peerPort(transport), waiter, false);
         if (reader != null) ssl.alreadyReceived(reader.handOverForTls(ssl.appTransport()));
-        Transport upgraded = loop.upgradeToTls(transport, ssl, waiter);
+        Transport upgraded = Connections.upgradeToTls(loop, transport, ssl, waiter);
         transport = upgraded;
         protocol.replaceTransport(upgraded);
     }
