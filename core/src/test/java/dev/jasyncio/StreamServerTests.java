@@ -477,7 +477,7 @@ class StreamServerTests {
             List<String> outcomes = new ArrayList<>();
             Server server = Asyncio.startServer((r, w) -> {
                 try {
-                    byte[] line = Asyncio.waitFor(r::readline, 0.3);
+                    byte[] line = Asyncio.waitFor(r::readline, 2.0);
                     outcomes.add("line");
                     w.write(line);
                 } catch (TimeoutError e) {
