@@ -415,9 +415,19 @@ public class StreamReader extends LoopBound {
         }
     }
 
-    /** Removes and returns the first {@code n} buffered bytes (one copy). */
+    /**
+     * Removes and returns the first {@code n} buffered bytes: one copy, or none when they fill
+     * the whole buffer (a chunk fed into an empty reader and read at once, the common case of a
+     * request-response protocol), which is then handed over and replaced by a new one.
+     */
     private byte[] take(int n) {
         if (n == 0) return EMPTY;
+        if (head == 0 && n == buf.length) {
+            byte[] whole = buf;
+            buf = EMPTY;
+            head = tail = 0;
+            return whole;
+        }
         byte[] out = Arrays.copyOfRange(buf, head, head + n);
         discard(n);
         return out;
