@@ -350,9 +350,8 @@ public final class Asyncio {
      * handler runs once the client's handshake has succeeded.
      */
     public static Server startServer(ClientConnected handler, String host, int port, ServerOptions options) throws IOException {
-        Objects.requireNonNull(handler, "handler");
         EventLoop loop = EventLoop.runningLoop("startServer()");
-        return loop.createServer(() -> new StreamProtocol(loop, new StreamReader(options.limit()), handler), host, port, options);
+        return loop.createServer(StreamProtocol.serving(loop, handler, options.limit()), host, port, options);
     }
 
     /** {@link #startServer} on a Unix domain socket; the socket file is removed when the server closes. */
@@ -361,9 +360,8 @@ public final class Asyncio {
     }
 
     public static Server startUnixServer(ClientConnected handler, Path path, ServerOptions options) throws IOException {
-        Objects.requireNonNull(handler, "handler");
         EventLoop loop = EventLoop.runningLoop("startUnixServer()");
-        return loop.createUnixServer(() -> new StreamProtocol(loop, new StreamReader(options.limit()), handler), path, options);
+        return loop.createUnixServer(StreamProtocol.serving(loop, handler, options.limit()), path, options);
     }
 
     // ---- threads --------------------------------------------------------------------------------

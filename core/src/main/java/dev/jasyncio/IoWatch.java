@@ -7,16 +7,47 @@ import java.nio.channels.SocketChannel;
 
 /**
  * A channel registered with the loop's selector, and the reader and writer callbacks asyncio keeps
- * per file descriptor. When the selector reports the channel ready, the matching callback joins
- * the ready queue, exactly as asyncio's {@code _process_events} does; interest in an event is
- * registered only while a callback for it is set.
+ * per file descriptor. When the selector reports the channel ready, the event joins the ready
+ * queue, exactly as asyncio's {@code _process_events} does; interest in an event is registered
+ * only while a callback for it is set.
+ *
+ * <p>What is queued is the event, not the callback: it runs the channel's reader (or writer) as it
+ * is when the event's turn comes. A callback removed or replaced by an earlier callback of the
+ * same iteration therefore does not run, which asyncio gets by cancelling the queued handle; here
+ * transports reuse their handles, so they cannot be cancelled.
  */
 final class IoWatch {
     final SelectionKey key;
     private Handle reader, writer;
+    private final Handle readable = new Event(true), writable = new Event(false);
 
     IoWatch(SelectionKey key) {
         this.key = key;
+    }
+
+    /** A readiness event waiting in the ready queue. */
+    private final class Event extends Handle {
+        private final boolean read;
+
+        Event(boolean read) {
+            super(null);
+            this.read = read;
+        }
+
+        private Handle target() {
+            return read ? reader : writer;
+        }
+
+        @Override
+        void invoke() {
+            Handle h = target();
+            if (h != null && !h.cancelled) h.invoke();
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(target()); // reports name the callback, not the event
+        }
     }
 
     /** True when the channel belongs to the loop's own transports and servers, not to a caller of addReader. */
@@ -103,11 +134,7 @@ final class IoWatch {
         } catch (CancelledKeyException closed) {
             return;
         }
-        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) queue(loop, reader);
-        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) queue(loop, writer);
-    }
-
-    private static void queue(EventLoop loop, Handle h) {
-        if (h != null && !h.cancelled) loop.addReady(h);
+        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reader != null) loop.addReady(readable);
+        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && writer != null) loop.addReady(writable);
     }
 }

@@ -59,9 +59,7 @@ abstract class SelectorTransport implements BaseTransport {
     }
 
     public void setWriteBufferLimits(int high, int low) {
-        if (!(high >= low && low >= 0)) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-        }
+        checkWriteBufferLimits(high, low);
         highWater = high;
         lowWater = low;
         maybePauseProtocol();
@@ -73,6 +71,13 @@ abstract class SelectorTransport implements BaseTransport {
 
     public int getWriteBufferLowWater() {
         return lowWater;
+    }
+
+    /** asyncio's check of write-buffer limits, for every kind of transport. */
+    static void checkWriteBufferLimits(int high, int low) {
+        if (!(high >= low && low >= 0)) {
+            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
+        }
     }
 
     final void maybePauseProtocol() {

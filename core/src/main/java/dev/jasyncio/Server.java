@@ -136,10 +136,9 @@ public final class Server implements AutoCloseable {
         List<ServerSocketChannel> ls = listeners;
         if (ls == null) return;
         listeners = null;
-        for (ServerSocketChannel ch : ls) {
-            SocketAddress addr = addresses.get(ls.indexOf(ch));
-            loop.closeChannel(ch);
-            if (addr instanceof UnixDomainSocketAddress unix) {
+        for (int i = 0; i < ls.size(); i++) {
+            loop.closeChannel(ls.get(i));
+            if (addresses.get(i) instanceof UnixDomainSocketAddress unix) {
                 try {
                     Files.deleteIfExists(unix.getPath());
                 } catch (IOException ignored) {

@@ -71,9 +71,7 @@ final class SocketTransport extends SelectorTransport implements Transport {
     // ---- reading ---------------------------------------------------------------------------------
 
     private void readReady() {
-        // The poll queued this call, then an earlier callback of the same iteration paused reading
-        // or closed: asyncio cancels the queued handle; here it must not read.
-        if (connLost != 0 || watch.reader() != readReady) return;
+        if (connLost != 0) return;
         ByteBuffer buf = bufferedProtocol != null ? protocolBuffer() : loop.readBuffer();
         if (buf == null) return;
         int n;

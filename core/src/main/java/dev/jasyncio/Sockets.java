@@ -82,17 +82,20 @@ final class Sockets {
      * family; Java's IPv6 sockets are dual-stack, so one does.)
      */
     static InetSocketAddress everyInterface(int port) {
-        return new InetSocketAddress(IPV6 ? InetAddress.ofLiteral("::") : InetAddress.ofLiteral("0.0.0.0"), port);
+        return new InetSocketAddress(Ipv6.WORKS ? InetAddress.ofLiteral("::") : InetAddress.ofLiteral("0.0.0.0"), port);
     }
 
-    private static final boolean IPV6 = ipv6Works();
+    /** Whether IPv6 works here: found out by binding a socket, once, the first time it matters. */
+    private static final class Ipv6 {
+        static final boolean WORKS = works();
 
-    private static boolean ipv6Works() {
-        try (var ch = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
-            ch.bind(new InetSocketAddress(InetAddress.ofLiteral("::1"), 0));
-            return true;
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
+        private static boolean works() {
+            try (var ch = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
+                ch.bind(new InetSocketAddress(InetAddress.ofLiteral("::1"), 0));
+                return true;
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
         }
     }
 

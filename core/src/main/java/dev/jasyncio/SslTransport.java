@@ -63,9 +63,7 @@ final class SslTransport implements Transport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (!(high >= low && low >= 0)) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-        }
+        SelectorTransport.checkWriteBufferLimits(high, low);
         ssl.setWriteBufferLimits(high, low);
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Objects;
 
 /**
  * The protocol under the streams API (asyncio's {@code StreamReaderProtocol} with its
@@ -38,6 +39,12 @@ final class StreamProtocol implements Protocol {
         StreamProtocol protocol = new StreamProtocol(loop, reader, null);
         Transport transport = connect.open(() -> protocol).transport();
         return new Connection(reader, new StreamWriter(transport, protocol, reader, host));
+    }
+
+    /** What a streams server makes for each connection: a protocol with a fresh reader, running {@code handler}. */
+    static java.util.function.Supplier<Protocol> serving(EventLoop loop, ClientConnected handler, int limit) {
+        Objects.requireNonNull(handler, "handler");
+        return () -> new StreamProtocol(loop, new StreamReader(limit), handler);
     }
 
     /** How {@link #open} connects: a TCP or Unix {@code createConnection} with the given factory. */

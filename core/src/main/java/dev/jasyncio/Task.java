@@ -203,7 +203,8 @@ public class Task<T> extends Future<T> {
         thread = null; // a done task need not keep its (ending) thread reachable
     }
 
-    private static boolean isInterruption(Throwable t) {
+    /** The interrupt sent to cancel a task blocked in a JDK call, as that call reports it. */
+    static boolean isInterruption(Throwable t) {
         return t instanceof InterruptedException || t instanceof ClosedByInterruptException;
     }
 

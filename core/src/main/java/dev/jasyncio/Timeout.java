@@ -1,6 +1,5 @@
 package dev.jasyncio;
 
-import java.nio.channels.ClosedByInterruptException;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -101,7 +100,7 @@ public final class Timeout {
                     te.initCause(exc);
                     return te;
                 }
-                if (isInterruption(exc)) {
+                if (Task.isInterruption(exc)) {
                     // our cancel reached a task blocked in a JDK call as an interrupt: that is how
                     // the CancelledError arrived there, so it is still this scope's timeout
                     Thread.interrupted(); // a channel leaves the interrupt set; it was ours, so clear it
@@ -140,10 +139,6 @@ public final class Timeout {
         TimeoutError te = new TimeoutError();
         te.initCause(cause != null ? cause : new CancelledError());
         exc.addSuppressed(te);
-    }
-
-    private static boolean isInterruption(Throwable t) {
-        return t instanceof InterruptedException || t instanceof ClosedByInterruptException;
     }
 
     private void onTimeout() {

@@ -36,7 +36,7 @@ final class UdpTransport extends SelectorTransport implements DatagramTransport 
     }
 
     private void readReady() {
-        if (connLost != 0 || watch.reader() != readReady) return; // closed by a callback before this one
+        if (connLost != 0) return;
         ByteBuffer buf = loop.readBuffer();
         SocketAddress from;
         try {
