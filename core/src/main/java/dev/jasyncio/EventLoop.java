@@ -737,7 +737,7 @@ public class EventLoop implements AutoCloseable {
         Task.currentOrThrow("startTls()");
         if (transport.isClosing()) throw new IllegalStateException("startTls(): transport " + transport + " is closing");
         String name = serverSide || serverHostname != null ? serverHostname : Connections.peerAddress(transport);
-        SslSettings tls = new SslSettings(sslcontext, serverSide, name, handshakeTimeout, shutdownTimeout);
+        SslSettings tls = new SslSettings(sslcontext, serverSide, name, handshakeTimeout, shutdownTimeout, null);
         Future<Void> waiter = createFuture();
         return Connections.upgradeToTls(this, transport, new SslProtocol(this, protocol, tls, Connections.peerPort(transport), waiter, false), waiter);
     }

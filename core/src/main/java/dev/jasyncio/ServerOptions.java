@@ -1,6 +1,7 @@
 package dev.jasyncio;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * How {@link EventLoop#createServer} and {@link Asyncio#startServer} listen: asyncio's keyword
@@ -18,9 +19,14 @@ import javax.net.ssl.SSLContext;
  *                            connection is dropped (asyncio's default, 60)
  * @param sslShutdownTimeout  with {@code ssl}: seconds a closing connection waits for the client's
  *                            close_notify (asyncio's default, 30)
+ * @param sslParameters       with {@code ssl}: what each connection's {@link javax.net.ssl.SSLEngine}
+ *                            is set to, or null for the context's defaults; {@code setNeedClientAuth(true)}
+ *                            requires a client certificate (asyncio's {@code verify_mode = CERT_REQUIRED}
+ *                            on a server context), {@code setApplicationProtocols} offers ALPN
  */
 public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort, boolean startServing, int limit,
-                            SSLContext ssl, double sslHandshakeTimeout, double sslShutdownTimeout) {
+                            SSLContext ssl, double sslHandshakeTimeout, double sslShutdownTimeout,
+                            SSLParameters sslParameters) {
     public ServerOptions {
         if (backlog <= 0) throw new IllegalArgumentException("backlog must be > 0: " + backlog);
         if (limit <= 0) throw new IllegalArgumentException("Limit cannot be <= 0");
@@ -31,7 +37,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
     /** Plain servers: the options without TLS. */
     public ServerOptions(int backlog, boolean reuseAddress, boolean reusePort, boolean startServing, int limit) {
         this(backlog, reuseAddress, reusePort, startServing, limit, null,
-                SslSettings.HANDSHAKE_TIMEOUT, SslSettings.SHUTDOWN_TIMEOUT);
+                SslSettings.HANDSHAKE_TIMEOUT, SslSettings.SHUTDOWN_TIMEOUT, null);
     }
 
     public static ServerOptions defaults() {
@@ -39,46 +45,51 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
     }
 
     public ServerOptions withBacklog(int backlog) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, limit, ssl, sslHandshakeTimeout, sslShutdownTimeout);
+        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, limit, ssl, sslHandshakeTimeout, sslShutdownTimeout, sslParameters);
     }
 
     public ServerOptions withReuseAddress(boolean on) {
-        return new ServerOptions(backlog, on, reusePort, startServing, limit, ssl, sslHandshakeTimeout, sslShutdownTimeout);
+        return new ServerOptions(backlog, on, reusePort, startServing, limit, ssl, sslHandshakeTimeout, sslShutdownTimeout, sslParameters);
     }
 
     public ServerOptions withReusePort(boolean on) {
-        return new ServerOptions(backlog, reuseAddress, on, startServing, limit, ssl, sslHandshakeTimeout, sslShutdownTimeout);
+        return new ServerOptions(backlog, reuseAddress, on, startServing, limit, ssl, sslHandshakeTimeout, sslShutdownTimeout, sslParameters);
     }
 
     public ServerOptions withStartServing(boolean on) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, on, limit, ssl, sslHandshakeTimeout, sslShutdownTimeout);
+        return new ServerOptions(backlog, reuseAddress, reusePort, on, limit, ssl, sslHandshakeTimeout, sslShutdownTimeout, sslParameters);
     }
 
     public ServerOptions withLimit(int limit) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, limit, ssl, sslHandshakeTimeout, sslShutdownTimeout);
+        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, limit, ssl, sslHandshakeTimeout, sslShutdownTimeout, sslParameters);
     }
 
     /** TLS with {@code context} (null: none). */
     public ServerOptions withSsl(SSLContext context) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, limit, context, sslHandshakeTimeout, sslShutdownTimeout);
+        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, limit, context, sslHandshakeTimeout, sslShutdownTimeout, sslParameters);
     }
 
     /** @throws IllegalArgumentException unless {@code seconds > 0} */
     public ServerOptions withSslHandshakeTimeout(double seconds) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, limit, ssl, seconds, sslShutdownTimeout);
+        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, limit, ssl, seconds, sslShutdownTimeout, sslParameters);
     }
 
     /** @throws IllegalArgumentException unless {@code seconds > 0} */
     public ServerOptions withSslShutdownTimeout(double seconds) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, limit, ssl, sslHandshakeTimeout, seconds);
+        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, limit, ssl, sslHandshakeTimeout, seconds, sslParameters);
+    }
+
+    /** TLS engine parameters (null: the context's defaults); see the record's description. */
+    public ServerOptions withSslParameters(SSLParameters parameters) {
+        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, limit, ssl, sslHandshakeTimeout, sslShutdownTimeout, parameters);
     }
 
     /** The TLS settings for accepted connections, or null without {@code ssl}; as asyncio, refuses TLS options without it. */
     SslSettings tls() {
         if (ssl == null) {
-            SslSettings.checkOnlyWithSsl(sslHandshakeTimeout, sslShutdownTimeout);
+            SslSettings.checkOnlyWithSsl(sslHandshakeTimeout, sslShutdownTimeout, sslParameters);
             return null;
         }
-        return new SslSettings(ssl, true, null, sslHandshakeTimeout, sslShutdownTimeout);
+        return new SslSettings(ssl, true, null, sslHandshakeTimeout, sslShutdownTimeout, sslParameters);
     }
 }

@@ -18,9 +18,12 @@ import javax.net.ssl.SSLParameters;
  *                       server's certificate (endpoint identification "HTTPS"); an IP address is
  *                       checked but not sent; "" checks no name (the certificate chain is still
  *                       verified by the context's trust managers); null on the server side
+ * @param parameters     what the engine is set to before our own settings, or null for the
+ *                       context's defaults: what Python keeps in its {@code ssl.SSLContext} and
+ *                       Java in {@link SSLParameters} (client certificates, ALPN, protocols, ciphers)
  */
 record SslSettings(SSLContext context, boolean serverSide, String serverHostname,
-                   double handshakeTimeout, double shutdownTimeout) {
+                   double handshakeTimeout, double shutdownTimeout, SSLParameters parameters) {
     /** asyncio's SSL_HANDSHAKE_TIMEOUT: seconds a handshake may take before the connection is aborted. */
     static final double HANDSHAKE_TIMEOUT = 60.0;
     /** asyncio's SSL_SHUTDOWN_TIMEOUT: seconds to wait for the peer's close_notify after sending ours. */
@@ -51,7 +54,8 @@ record SslSettings(SSLContext context, boolean serverSide, String serverHostname
      * asyncio refuses {@code ssl_handshake_timeout}/{@code ssl_shutdown_timeout} without {@code
      * ssl}; a value other than the default is taken as given.
      */
-    static void checkOnlyWithSsl(double handshakeTimeout, double shutdownTimeout) {
+    static void checkOnlyWithSsl(double handshakeTimeout, double shutdownTimeout, SSLParameters parameters) {
+        if (parameters != null) throw new IllegalArgumentException("sslParameters is only meaningful with ssl");
         if (handshakeTimeout != HANDSHAKE_TIMEOUT) throw new IllegalArgumentException("sslHandshakeTimeout is only meaningful with ssl");
         if (shutdownTimeout != SHUTDOWN_TIMEOUT) throw new IllegalArgumentException("sslShutdownTimeout is only meaningful with ssl");
     }
@@ -61,18 +65,12 @@ record SslSettings(SSLContext context, boolean serverSide, String serverHostname
      * resume with the same server.
      */
     SSLEngine newEngine(int peerPort) {
-        if (serverSide) {
-            SSLEngine engine = context.createSSLEngine();
-            engine.setUseClientMode(false);
-            return engine;
-        }
-        if (serverHostname.isEmpty()) {
-            SSLEngine engine = context.createSSLEngine();
-            engine.setUseClientMode(true);
-            return engine;
-        }
-        SSLEngine engine = context.createSSLEngine(serverHostname, peerPort);
-        engine.setUseClientMode(true);
+        boolean named = !serverSide && !serverHostname.isEmpty();
+        SSLEngine engine = named ? context.createSSLEngine(serverHostname, peerPort) : context.createSSLEngine();
+        engine.setUseClientMode(!serverSide);
+        // the caller's parameters first: the name check below is not theirs to switch off ("" does that)
+        if (parameters != null) engine.setSSLParameters(parameters);
+        if (!named) return engine;
         SSLParameters params = engine.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         InetAddress ip = Sockets.literal(serverHostname);

@@ -132,7 +132,7 @@ public final class StreamWriter {
         boolean serverSide = protocol.serverSide();
         String name = serverSide || serverHostname != null ? serverHostname : host;
         if (!serverSide && name == null) name = Connections.peerAddress(transport);
-        SslSettings tls = new SslSettings(sslcontext, serverSide, name, handshakeTimeout, shutdownTimeout);
+        SslSettings tls = new SslSettings(sslcontext, serverSide, name, handshakeTimeout, shutdownTimeout, null);
         if (transport.isClosing()) throw new IllegalStateException("startTls(): the connection is closing");
         drain();
         Future<Void> waiter = loop.createFuture();

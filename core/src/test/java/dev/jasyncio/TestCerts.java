@@ -15,14 +15,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Certificates for the TLS tests, made when the tests run (nothing secret is committed) with the
  * keytool of the JDK running them: a CA, and a server certificate for {@code localhost} and
- * {@code 127.0.0.1} that it signed. Also written as PEM files for CPython's {@code ssl} module.
+ * {@code 127.0.0.1} that it signed (and, for the tests that ask, a client certificate). Also written as PEM files for CPython's {@code ssl} module.
  */
 final class TestCerts {
     private static final char[] PASSWORD = "jasyncio-test".toCharArray();
@@ -32,8 +34,10 @@ final class TestCerts {
     final PrivateKey serverKey;
     /** PEM files: the CA's certificate; the server's chain (its certificate, then the CA's); its key. */
     final Path caPem, chainPem, keyPem;
+    private final Path dir;   // where the CA's key store is, to sign more certificates with
 
-    private TestCerts(X509Certificate ca, X509Certificate server, PrivateKey serverKey, Path caPem, Path chainPem, Path keyPem) {
+    private TestCerts(Path dir, X509Certificate ca, X509Certificate server, PrivateKey serverKey, Path caPem, Path chainPem, Path keyPem) {
+        this.dir = dir;
         this.ca = ca;
         this.server = server;
         this.serverKey = serverKey;
@@ -64,18 +68,39 @@ final class TestCerts {
         Path chainPem = Files.writeString(dir.resolve("server-chain.pem"),
                 pem("CERTIFICATE", server.getEncoded()) + pem("CERTIFICATE", ca.getEncoded()));
         Path keyPem = Files.writeString(dir.resolve("server-key.pem"), pem("PRIVATE KEY", key.getEncoded()));
-        return new TestCerts(ca, server, key, caPem, chainPem, keyPem);
+        return new TestCerts(dir, ca, server, key, caPem, chainPem, keyPem);
     }
 
     /** The server's context: its key with the chain up to the CA. */
     SSLContext serverContext() throws Exception {
+        return context(serverKeys(), null, "TLS");
+    }
+
+    private KeyManager[] serverKeys() throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("server", serverKey, PASSWORD, new Certificate[] {server, ca});
+        return keyManagers(ks);
+    }
+
+    private static KeyManager[] keyManagers(KeyStore ks) throws Exception {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, PASSWORD);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
+        return kmf.getKeyManagers();
+    }
+
+    private TrustManager[] trustCa() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        return tmf.getTrustManagers();
+    }
+
+    private static SSLContext context(KeyManager[] keys, TrustManager[] trust, String protocol) throws Exception {
+        SSLContext ctx = SSLContext.getInstance(protocol);
+        ctx.init(keys, trust, null);
         return ctx;
     }
 
@@ -86,14 +111,33 @@ final class TestCerts {
 
     /** A client context for {@code protocol} ("TLS", "TLSv1.2"...) that trusts the test CA only. */
     SSLContext clientContext(String protocol) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance(protocol);
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return context(null, trustCa(), protocol);
+    }
+
+    /** The server's context that also trusts the test CA, to check client certificates with. */
+    SSLContext serverContextTrustingCa() throws Exception {
+        return context(serverKeys(), trustCa(), "TLS");
+    }
+
+    /**
+     * A client context that trusts the test CA and presents a client certificate ({@code CN=jasyncio
+     * test client}) the CA signs now (three more keytool runs).
+     */
+    SSLContext clientContextWithCertificate() throws Exception {
+        Path caStore = dir.resolve("ca.p12"), clientStore = dir.resolve("client.p12");
+        Path csr = dir.resolve("client.csr"), signed = dir.resolve("client.crt");
+        keytool("-genkeypair", "-alias", "client", "-dname", "CN=jasyncio test client", "-keystore", clientStore.toString());
+        keytool("-certreq", "-alias", "client", "-keystore", clientStore.toString(), "-file", csr.toString());
+        keytool("-gencert", "-alias", "ca", "-keystore", caStore.toString(), "-infile", csr.toString(),
+                "-outfile", signed.toString(), "-rfc", "-ext", "eku=clientAuth", "-ext", "ku:c=digitalSignature");
+        X509Certificate client;
+        try (InputStream in = Files.newInputStream(signed)) {
+            client = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("client", load(clientStore).getKey("client", PASSWORD), PASSWORD, new Certificate[] {client, ca});
+        return context(keyManagers(ks), trustCa(), "TLS");
     }
 
     /** A client context with the JDK's default trust store, which does not know the test CA. */
