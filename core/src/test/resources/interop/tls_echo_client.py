@@ -1,16 +1,21 @@
 # A CPython asyncio TLS client for the interop tests: trusts CA_PEM, checks the name
 # "localhost", sends each WORD as a line, then a line of a million bytes, then "quit", and
 # prints every line it gets back until the server closes the connection.
-#   tls_echo_client.py CA_PEM PORT tls|starttls WORD...
-# With "starttls" it connects in plain text, sends "STARTTLS" and upgrades once told "GO".
+#   tls_echo_client.py CA_PEM PORT tls|starttls|mtls WORD...
+# With "starttls" it connects in plain text, sends "STARTTLS" and upgrades once told "GO"; with
+# "mtls" it also presents client-chain.pem and client-key.pem from CA_PEM's folder.
 import asyncio
+import os
 import ssl
 import sys
 
 
 async def main(cafile, port, mode, words):
     ctx = ssl.create_default_context(cafile=cafile)
-    if mode == "tls":
+    if mode == "mtls":
+        folder = os.path.dirname(cafile)
+        ctx.load_cert_chain(os.path.join(folder, "client-chain.pem"), os.path.join(folder, "client-key.pem"))
+    if mode != "starttls":
         reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=ctx,
                                                        server_hostname="localhost", limit=2_000_000)
     else:

@@ -121,7 +121,8 @@ final class TestCerts {
 
     /**
      * A client context that trusts the test CA and presents a client certificate ({@code CN=jasyncio
-     * test client}) the CA signs now (three more keytool runs).
+     * test client}) the CA signs now (three more keytool runs); also written as {@code
+     * client-chain.pem} and {@code client-key.pem} beside {@link #caPem}, for CPython.
      */
     SSLContext clientContextWithCertificate() throws Exception {
         Path caStore = dir.resolve("ca.p12"), clientStore = dir.resolve("client.p12");
@@ -134,9 +135,12 @@ final class TestCerts {
         try (InputStream in = Files.newInputStream(signed)) {
             client = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
+        PrivateKey key = (PrivateKey) load(clientStore).getKey("client", PASSWORD);
+        Files.writeString(dir.resolve("client-chain.pem"), pem("CERTIFICATE", client.getEncoded()) + pem("CERTIFICATE", ca.getEncoded()));
+        Files.writeString(dir.resolve("client-key.pem"), pem("PRIVATE KEY", key.getEncoded()));
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("client", load(clientStore).getKey("client", PASSWORD), PASSWORD, new Certificate[] {client, ca});
+        ks.setKeyEntry("client", key, PASSWORD, new Certificate[] {client, ca});
         return context(keyManagers(ks), trustCa(), "TLS");
     }
 

@@ -8,8 +8,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS with a peer nobody here wrote: CPython's asyncio and ssl module (the system
  * /usr/bin/python3, OpenSSL underneath), loading the same certificate and key as PEM, as the
  * server of a jasyncio client and as the client of a jasyncio server, from the first byte and
- * through a STARTTLS upgrade.
+ * through a STARTTLS upgrade, and as a client presenting a certificate to a server that requires one.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsInteropTests extends TlsTestCase {
@@ -68,10 +74,19 @@ class TlsInteropTests extends TlsTestCase {
 
     /** Runs the CPython client in {@code mode} against a jasyncio server; returns what it printed. */
     List<String> cpythonClient(String mode, boolean startTls) throws Exception {
+        return cpythonClient(mode, startTls, ServerOptions.defaults().withSsl(serverContext), null);
+    }
+
+    /**
+     * {@link #cpythonClient(String, boolean)} against a server with {@code tls} (used from the first
+     * byte unless {@code startTls}); the server's handler checks each connection with {@code check}.
+     */
+    List<String> cpythonClient(String mode, boolean startTls, ServerOptions tls, Consumer<StreamWriter> check) throws Exception {
         Path client = script(tmp, "tls_echo_client.py");
         return Asyncio.run(() -> {
             List<ErrorContext> errors = Loops.recordErrors(Asyncio.getRunningLoop());
             ClientConnected reverser = (r, w) -> {
+                if (check != null) check.accept(w);
                 if (startTls) {
                     assertArrayEquals("STARTTLS\n".getBytes(), r.readline());
                     w.write("GO\n");
@@ -87,8 +102,8 @@ class TlsInteropTests extends TlsTestCase {
                 w.close();
                 w.waitClosed();
             };
-            ServerOptions options = ServerOptions.defaults().withLimit(2_000_000);
-            Server server = Asyncio.startServer(reverser, "127.0.0.1", 0, startTls ? options : options.withSsl(serverContext));
+            ServerOptions options = (startTls ? ServerOptions.defaults() : tls).withLimit(2_000_000);
+            Server server = Asyncio.startServer(reverser, "127.0.0.1", 0, options);
             int port = ((InetSocketAddress) server.sockets().getFirst()).getPort();
             List<String> printed = CPythonInteropTests.runPython(List.of(client.toString(), certs.caPem.toString(),
                     String.valueOf(port), mode, "abc", "hello"));
@@ -102,6 +117,20 @@ class TlsInteropTests extends TlsTestCase {
     @Test
     void cpythonTlsClientTalksToJasyncioServer() throws Exception {
         assertEquals(List.of("cba", "olleh", "<1000000 bytes>", "end"), cpythonClient("tls", false));
+    }
+
+    @Test
+    void cpythonClientWithCertificateTalksToServerRequiringOne() throws Exception {
+        SSLContext mutual = certs.serverContextTrustingCa();
+        certs.clientContextWithCertificate(); // writes the client's PEM files for CPython
+        SSLParameters needClientAuth = new SSLParameters();
+        needClientAuth.setNeedClientAuth(true);
+        ServerOptions tls = ServerOptions.defaults().withSsl(mutual).withSslParameters(needClientAuth);
+        List<String> subjects = new ArrayList<>();
+        Consumer<StreamWriter> check = w -> subjects.add(
+                ((X509Certificate) ((Certificate[]) w.getExtraInfo("peercert"))[0]).getSubjectX500Principal().getName());
+        assertEquals(List.of("cba", "olleh", "<1000000 bytes>", "end"), cpythonClient("mtls", false, tls, check));
+        assertEquals(List.of("CN=jasyncio test client"), subjects);
     }
 
     @Test
