@@ -52,7 +52,8 @@ record SslSettings(SSLContext context, boolean serverSide, String serverHostname
 
     /**
      * asyncio refuses {@code ssl_handshake_timeout}/{@code ssl_shutdown_timeout} without {@code
-     * ssl}; a value other than the default is taken as given.
+     * ssl}; a value other than the default is taken as given. Parameters without {@code ssl} are
+     * refused the same way.
      */
     static void checkOnlyWithSsl(double handshakeTimeout, double shutdownTimeout, SSLParameters parameters) {
         if (parameters != null) throw new IllegalArgumentException("sslParameters is only meaningful with ssl");

@@ -24,7 +24,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Certificates for the TLS tests, made when the tests run (nothing secret is committed) with the
  * keytool of the JDK running them: a CA, and a server certificate for {@code localhost} and
- * {@code 127.0.0.1} that it signed (and, for the tests that ask, a client certificate). Also written as PEM files for CPython's {@code ssl} module.
+ * {@code 127.0.0.1} that it signed (and, for the tests that ask, a client certificate). Also
+ * written as PEM files for CPython's {@code ssl} module.
  */
 final class TestCerts {
     private static final char[] PASSWORD = "jasyncio-test".toCharArray();
@@ -34,7 +35,7 @@ final class TestCerts {
     final PrivateKey serverKey;
     /** PEM files: the CA's certificate; the server's chain (its certificate, then the CA's); its key. */
     final Path caPem, chainPem, keyPem;
-    private final Path dir;   // where the CA's key store is, to sign more certificates with
+    private final Path dir;   // where the CA's key store is, to issue more certificates with
 
     private TestCerts(Path dir, X509Certificate ca, X509Certificate server, PrivateKey serverKey, Path caPem, Path chainPem, Path keyPem) {
         this.dir = dir;
@@ -48,27 +49,38 @@ final class TestCerts {
 
     /** Makes the CA and the server certificate in {@code dir} (a few keytool runs: about a second each). */
     static TestCerts create(Path dir) throws Exception {
-        Path caStore = dir.resolve("ca.p12"), serverStore = dir.resolve("server.p12");
-        Path csr = dir.resolve("server.csr"), signed = dir.resolve("server.crt");
+        Path caStore = dir.resolve("ca.p12");
         keytool("-genkeypair", "-alias", "ca", "-dname", "CN=jasyncio test CA", "-keystore", caStore.toString(),
                 "-ext", "bc:c=ca:true", "-ext", "ku:c=keyCertSign,cRLSign");
-        keytool("-genkeypair", "-alias", "server", "-dname", "CN=localhost", "-keystore", serverStore.toString());
-        keytool("-certreq", "-alias", "server", "-keystore", serverStore.toString(), "-file", csr.toString());
-        keytool("-gencert", "-alias", "ca", "-keystore", caStore.toString(), "-infile", csr.toString(),
-                "-outfile", signed.toString(), "-rfc",
-                "-ext", "san=dns:localhost,ip:127.0.0.1", "-ext", "eku=serverAuth", "-ext", "ku:c=digitalSignature");
-
         X509Certificate ca = (X509Certificate) load(caStore).getCertificate("ca");
-        X509Certificate server;
-        try (InputStream in = Files.newInputStream(signed)) {
-            server = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        PrivateKey key = (PrivateKey) load(serverStore).getKey("server", PASSWORD);
+        Issued server = issue(dir, "server", "CN=localhost", "san=dns:localhost,ip:127.0.0.1", "eku=serverAuth");
         Path caPem = Files.writeString(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.getEncoded()));
-        Path chainPem = Files.writeString(dir.resolve("server-chain.pem"),
-                pem("CERTIFICATE", server.getEncoded()) + pem("CERTIFICATE", ca.getEncoded()));
-        Path keyPem = Files.writeString(dir.resolve("server-key.pem"), pem("PRIVATE KEY", key.getEncoded()));
-        return new TestCerts(dir, ca, server, key, caPem, chainPem, keyPem);
+        Path chainPem = Files.writeString(dir.resolve("server-chain.pem"), server.chainPem(ca));
+        Path keyPem = Files.writeString(dir.resolve("server-key.pem"), pem("PRIVATE KEY", server.key().getEncoded()));
+        return new TestCerts(dir, ca, server.cert(), server.key(), caPem, chainPem, keyPem);
+    }
+
+    /** A certificate the test CA signed, and its key. */
+    private record Issued(X509Certificate cert, PrivateKey key) {
+        /** The certificate, then the CA's, as PEM. */
+        String chainPem(X509Certificate ca) throws Exception {
+            return pem("CERTIFICATE", cert.getEncoded()) + pem("CERTIFICATE", ca.getEncoded());
+        }
+    }
+
+    /** A key for {@code name} with a certificate for {@code dname} that the CA in {@code dir} signs, with {@code exts}. */
+    private static Issued issue(Path dir, String name, String dname, String... exts) throws Exception {
+        Path store = dir.resolve(name + ".p12"), csr = dir.resolve(name + ".csr"), signed = dir.resolve(name + ".crt");
+        keytool("-genkeypair", "-alias", name, "-dname", dname, "-keystore", store.toString());
+        keytool("-certreq", "-alias", name, "-keystore", store.toString(), "-file", csr.toString());
+        List<String> gencert = new ArrayList<>(List.of("-gencert", "-alias", "ca", "-keystore", dir.resolve("ca.p12").toString(),
+                "-infile", csr.toString(), "-outfile", signed.toString(), "-rfc", "-ext", "ku:c=digitalSignature"));
+        for (String ext : exts) gencert.addAll(List.of("-ext", ext));
+        keytool(gencert.toArray(String[]::new));
+        try (InputStream in = Files.newInputStream(signed)) {
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return new Issued(cert, (PrivateKey) load(store).getKey(name, PASSWORD));
+        }
     }
 
     /** The server's context: its key with the chain up to the CA. */
@@ -125,22 +137,12 @@ final class TestCerts {
      * client-chain.pem} and {@code client-key.pem} beside {@link #caPem}, for CPython.
      */
     SSLContext clientContextWithCertificate() throws Exception {
-        Path caStore = dir.resolve("ca.p12"), clientStore = dir.resolve("client.p12");
-        Path csr = dir.resolve("client.csr"), signed = dir.resolve("client.crt");
-        keytool("-genkeypair", "-alias", "client", "-dname", "CN=jasyncio test client", "-keystore", clientStore.toString());
-        keytool("-certreq", "-alias", "client", "-keystore", clientStore.toString(), "-file", csr.toString());
-        keytool("-gencert", "-alias", "ca", "-keystore", caStore.toString(), "-infile", csr.toString(),
-                "-outfile", signed.toString(), "-rfc", "-ext", "eku=clientAuth", "-ext", "ku:c=digitalSignature");
-        X509Certificate client;
-        try (InputStream in = Files.newInputStream(signed)) {
-            client = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        PrivateKey key = (PrivateKey) load(clientStore).getKey("client", PASSWORD);
-        Files.writeString(dir.resolve("client-chain.pem"), pem("CERTIFICATE", client.getEncoded()) + pem("CERTIFICATE", ca.getEncoded()));
-        Files.writeString(dir.resolve("client-key.pem"), pem("PRIVATE KEY", key.getEncoded()));
+        Issued client = issue(dir, "client", "CN=jasyncio test client", "eku=clientAuth");
+        Files.writeString(dir.resolve("client-chain.pem"), client.chainPem(ca));
+        Files.writeString(dir.resolve("client-key.pem"), pem("PRIVATE KEY", client.key().getEncoded()));
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("client", key, PASSWORD, new Certificate[] {client, ca});
+        ks.setKeyEntry("client", client.key(), PASSWORD, new Certificate[] {client.cert(), ca});
         return context(keyManagers(ks), trustCa(), "TLS");
     }
 

@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,15 +118,11 @@ class TlsInteropTests extends TlsTestCase {
 
     @Test
     void cpythonClientWithCertificateTalksToServerRequiringOne() throws Exception {
-        SSLContext mutual = certs.serverContextTrustingCa();
         certs.clientContextWithCertificate(); // writes the client's PEM files for CPython
-        SSLParameters needClientAuth = new SSLParameters();
-        needClientAuth.setNeedClientAuth(true);
-        ServerOptions tls = ServerOptions.defaults().withSsl(mutual).withSslParameters(needClientAuth);
         List<String> subjects = new ArrayList<>();
         Consumer<StreamWriter> check = w -> subjects.add(
                 ((X509Certificate) ((Certificate[]) w.getExtraInfo("peercert"))[0]).getSubjectX500Principal().getName());
-        assertEquals(List.of("cba", "olleh", "<1000000 bytes>", "end"), cpythonClient("mtls", false, tls, check));
+        assertEquals(List.of("cba", "olleh", "<1000000 bytes>", "end"), cpythonClient("mtls", false, requiringClientCertificates(), check));
         assertEquals(List.of("CN=jasyncio test client"), subjects);
     }
 

@@ -34,22 +34,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsParametersTests extends TlsTestCase {
-    static SSLContext mutualServer, clientWithCertificate;
+    static SSLContext clientWithCertificate;
 
     @BeforeAll
     static void makeClientCertificate() throws Exception {
-        mutualServer = certs.serverContextTrustingCa();
         clientWithCertificate = certs.clientContextWithCertificate();
-    }
-
-    static SSLParameters needClientAuth() {
-        SSLParameters p = new SSLParameters();
-        p.setNeedClientAuth(true);
-        return p;
-    }
-
-    static ServerOptions mutualTls() {
-        return ServerOptions.defaults().withSsl(mutualServer).withSslParameters(needClientAuth());
     }
 
     @Test
@@ -60,7 +49,7 @@ class TlsParametersTests extends TlsTestCase {
             Server server = Asyncio.startServer((r, w) -> {
                 seen.setResult(w.getExtraInfo("peercert"));
                 TlsStreamTests.echoLines(r, w);
-            }, "127.0.0.1", 0, mutualTls());
+            }, "127.0.0.1", 0, requiringClientCertificates());
             Connection c = Asyncio.openConnection("127.0.0.1", port(server), tls().withSsl(clientWithCertificate));
             c.writer().write("hello\n");
             assertArrayEquals("hello\n".getBytes(), c.reader().readline());
@@ -80,7 +69,7 @@ class TlsParametersTests extends TlsTestCase {
         // refusal may come as the handshake's failure or as the first read's
         Asyncio.run(() -> {
             Future<Void> handled = getRunningLoop().createFuture();
-            Server server = Asyncio.startServer((r, w) -> handled.setResult(null), "127.0.0.1", 0, mutualTls());
+            Server server = Asyncio.startServer((r, w) -> handled.setResult(null), "127.0.0.1", 0, requiringClientCertificates());
             IOException refused = assertThrows(IOException.class, () -> {
                 Connection c = Asyncio.openConnection("127.0.0.1", port(server), tls());
                 c.writer().write("hello\n");
@@ -101,7 +90,7 @@ class TlsParametersTests extends TlsTestCase {
             SSLParameters want = new SSLParameters();
             want.setWantClientAuth(true);
             Server server = Asyncio.startServer((r, w) -> seen.setResult(w.getExtraInfo("peercert")),
-                    "127.0.0.1", 0, ServerOptions.defaults().withSsl(mutualServer).withSslParameters(want));
+                    "127.0.0.1", 0, ServerOptions.defaults().withSsl(certs.serverContextTrustingCa()).withSslParameters(want));
             Connection c = Asyncio.openConnection("127.0.0.1", port(server), tls());
             assertNull(seen.await(), "a client without a certificate is let in, and the server sees none");
             c.writer().close();
@@ -150,7 +139,7 @@ class TlsParametersTests extends TlsTestCase {
     @Test
     void parametersOnlyWithSsl() throws Exception {
         Asyncio.run(() -> {
-            SSLParameters p = needClientAuth();
+            SSLParameters p = requiringClientCertificates().sslParameters();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Asyncio.startServer(
                     (r, w) -> { }, "127.0.0.1", 0, ServerOptions.defaults().withSslParameters(p)));
             assertEquals("sslParameters is only meaningful with ssl", e.getMessage());

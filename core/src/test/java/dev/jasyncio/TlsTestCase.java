@@ -3,6 +3,7 @@ package dev.jasyncio;
 import java.nio.file.Path;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,5 +33,15 @@ abstract class TlsTestCase {
     /** Server options for TLS with the test certificate. */
     static ServerOptions tlsServer() {
         return ServerOptions.defaults().withSsl(serverContext);
+    }
+
+    /**
+     * Server options for TLS that require a client certificate the test CA signed (asyncio's
+     * server context with {@code verify_mode = CERT_REQUIRED}).
+     */
+    static ServerOptions requiringClientCertificates() throws Exception {
+        SSLParameters needClientAuth = new SSLParameters();
+        needClientAuth.setNeedClientAuth(true);
+        return ServerOptions.defaults().withSsl(certs.serverContextTrustingCa()).withSslParameters(needClientAuth);
     }
 }
