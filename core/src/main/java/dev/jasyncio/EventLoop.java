@@ -32,6 +32,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 import dev.jasyncio.internal.Carrier;
 import dev.jasyncio.internal.ReadyKeys;
@@ -731,13 +732,25 @@ public class EventLoop implements AutoCloseable {
      */
     public Transport startTls(Transport transport, Protocol protocol, SSLContext sslcontext, boolean serverSide,
                               String serverHostname, double handshakeTimeout, double shutdownTimeout) throws IOException {
+        return startTls(transport, protocol, sslcontext, null, serverSide, serverHostname, handshakeTimeout, shutdownTimeout);
+    }
+
+    /**
+     * {@link #startTls(Transport, Protocol, SSLContext, boolean, String, double, double)} with
+     * {@code sslParameters} set on the TLS engine first (null: the context's defaults), for what
+     * an asyncio caller sets on its {@code ssl.SSLContext}: a required client certificate, ALPN.
+     * A {@code serverHostname} is checked whatever they say.
+     */
+    public Transport startTls(Transport transport, Protocol protocol, SSLContext sslcontext, SSLParameters sslParameters,
+                              boolean serverSide, String serverHostname, double handshakeTimeout,
+                              double shutdownTimeout) throws IOException {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(protocol, "protocol");
         checkThread("startTls()");
         Task.currentOrThrow("startTls()");
         if (transport.isClosing()) throw new IllegalStateException("startTls(): transport " + transport + " is closing");
         String name = serverSide || serverHostname != null ? serverHostname : Connections.peerAddress(transport);
-        SslSettings tls = new SslSettings(sslcontext, serverSide, name, handshakeTimeout, shutdownTimeout, null);
+        SslSettings tls = new SslSettings(sslcontext, serverSide, name, handshakeTimeout, shutdownTimeout, sslParameters);
         Future<Void> waiter = createFuture();
         return Connections.upgradeToTls(this, transport, new SslProtocol(this, protocol, tls, Connections.peerPort(transport), waiter, false), waiter);
     }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 import dev.jasyncio.internal.Throwables;
 
@@ -126,13 +127,24 @@ public final class StreamWriter {
      */
     public void startTls(SSLContext sslcontext, String serverHostname, double handshakeTimeout,
                          double shutdownTimeout) throws IOException {
+        startTls(sslcontext, null, serverHostname, handshakeTimeout, shutdownTimeout);
+    }
+
+    /**
+     * {@link #startTls(SSLContext, String, double, double)} with {@code sslParameters} set on the
+     * TLS engine first (null: the context's defaults): what an asyncio caller sets on its {@code
+     * ssl.SSLContext}, such as requiring a client certificate or offering ALPN protocols. A
+     * {@code serverHostname} is checked whatever they say.
+     */
+    public void startTls(SSLContext sslcontext, SSLParameters sslParameters, String serverHostname,
+                         double handshakeTimeout, double shutdownTimeout) throws IOException {
         Objects.requireNonNull(sslcontext, "sslcontext is expected to be an SSLContext, got null");
         Task.currentOrThrow("StreamWriter.startTls()");
         EventLoop loop = protocol.loop();
         boolean serverSide = protocol.serverSide();
         String name = serverSide || serverHostname != null ? serverHostname : host;
         if (!serverSide && name == null) name = Connections.peerAddress(transport);
-        SslSettings tls = new SslSettings(sslcontext, serverSide, name, handshakeTimeout, shutdownTimeout, null);
+        SslSettings tls = new SslSettings(sslcontext, serverSide, name, handshakeTimeout, shutdownTimeout, sslParameters);
         if (transport.isClosing()) throw new IllegalStateException("startTls(): the connection is closing");
         drain();
         Future<Void> waiter = loop.createFuture();

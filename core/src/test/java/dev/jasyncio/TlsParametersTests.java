@@ -137,6 +137,70 @@ class TlsParametersTests extends TlsTestCase {
     }
 
     @Test
+    void startTlsRequiringClientCertificate() throws Exception {
+        // a STARTTLS upgrade with the parameters a fresh TLS server would take: the certificate
+        // is required and seen; a client without one is refused and the handler hears why
+        Asyncio.run(() -> {
+            SSLParameters need = requiringClientCertificates().sslParameters();
+            SSLContext server = requiringClientCertificates().ssl();
+            List<Object> outcomes = new java.util.ArrayList<>();
+            Future<Void> bothDone = getRunningLoop().createFuture();
+            Server plain = Asyncio.startServer((r, w) -> {
+                r.readline();
+                try {
+                    w.startTls(server, need, null, 5, 5);
+                    outcomes.add(w.getExtraInfo("peercert"));
+                } catch (SSLException refused) {
+                    outcomes.add(refused);
+                }
+                if (outcomes.size() == 2) bothDone.setResult(null);
+            }, "127.0.0.1", 0);
+            Connection with = Asyncio.openConnection("localhost", port(plain));
+            with.writer().write("STARTTLS\n");
+            with.writer().startTls(clientWithCertificate);
+            Connection without = Asyncio.openConnection("localhost", port(plain));
+            without.writer().write("STARTTLS\n");
+            assertThrows(IOException.class, () -> {
+                without.writer().startTls(clientContext);
+                without.reader().read(1); // TLS 1.3: the refusal may come after the client's handshake
+            });
+            bothDone.await();
+            Certificate[] chain = assertInstanceOf(Certificate[].class, outcomes.get(0));
+            assertEquals("CN=jasyncio test client", ((X509Certificate) chain[0]).getSubjectX500Principal().getName());
+            assertInstanceOf(SSLException.class, outcomes.get(1));
+            with.writer().close();
+            plain.close();
+            plain.waitClosed();
+        });
+    }
+
+    @Test
+    void loopStartTlsNegotiatesAlpn() throws Exception {
+        Asyncio.run(() -> {
+            EventLoop loop = getRunningLoop();
+            SSLParameters serverAlpn = new SSLParameters();
+            serverAlpn.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+            Future<String> serverChose = loop.createFuture();
+            Server plain = Asyncio.startServer((r, w) -> {
+                r.readline();
+                w.startTls(serverContext, serverAlpn, null, 5, 5);
+                serverChose.setResult(((SSLEngine) w.getExtraInfo("ssl_object")).getApplicationProtocol());
+            }, "127.0.0.1", 0);
+            SSLParameters clientAlpn = new SSLParameters();
+            clientAlpn.setApplicationProtocols(new String[] {"h2"});
+            Protocol proto = new Protocol() { };
+            Transport tr = loop.createConnection(() -> proto, "127.0.0.1", port(plain)).transport();
+            tr.write("STARTTLS\n".getBytes());
+            Transport tls = loop.startTls(tr, proto, clientContext, clientAlpn, false, "localhost", 5, 5);
+            assertEquals("h2", ((SSLEngine) tls.getExtraInfo("ssl_object")).getApplicationProtocol());
+            assertEquals("h2", serverChose.await());
+            tls.close();
+            plain.close();
+            plain.waitClosed();
+        });
+    }
+
+    @Test
     void parametersOnlyWithSsl() throws Exception {
         Asyncio.run(() -> {
             SSLParameters p = requiringClientCertificates().sslParameters();
