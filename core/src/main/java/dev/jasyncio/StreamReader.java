@@ -393,7 +393,8 @@ public class StreamReader extends LoopBound {
      */
     private void waitForData(String method) {
         if (waiter != null) throw new IllegalStateException(method + MORE_THAN_ONE_READER);
-        Task<?> task = Task.currentOrThrow("StreamReader." + method + "()");
+        Task<?> task = Task.current();
+        if (task == null) Task.currentOrThrow("StreamReader." + method + "()"); // the name is built for the error only
         EventLoop bound = bind(task);
         if (paused) {
             paused = false;
