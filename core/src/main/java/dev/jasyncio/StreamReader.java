@@ -394,7 +394,7 @@ public class StreamReader extends LoopBound {
     private void waitForData(String method) {
         if (waiter != null) throw new IllegalStateException(method + MORE_THAN_ONE_READER);
         Task<?> task = Task.current();
-        if (task == null) Task.currentOrThrow("StreamReader." + method + "()"); // the name is built for the error only
+        if (task == null) throw Task.outsideTask("StreamReader." + method + "()"); // a name built on every wait showed in profiles
         EventLoop bound = bind(task);
         if (paused) {
             paused = false;

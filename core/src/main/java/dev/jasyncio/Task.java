@@ -54,11 +54,14 @@ public class Task<T> extends Future<T> {
 
     static Task<?> currentOrThrow(String what) {
         Task<?> t = current();
-        if (t == null) {
-            throw new IllegalStateException(what + " must be called from a task of a running event loop"
-                    + (ThreadTag.current() != null ? " (callbacks cannot suspend; create a task)" : ""));
-        }
+        if (t == null) throw outsideTask(what);
         return t;
+    }
+
+    /** The error for {@code what} called outside a task; for callers that build {@code what} only when they need it. */
+    static IllegalStateException outsideTask(String what) {
+        return new IllegalStateException(what + " must be called from a task of a running event loop"
+                + (ThreadTag.current() != null ? " (callbacks cannot suspend; create a task)" : ""));
     }
 
     static Task<?> currentForAwait(Future<?> fut) {

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -141,14 +142,13 @@ class TlsParametersTests extends TlsTestCase {
         // a STARTTLS upgrade with the parameters a fresh TLS server would take: the certificate
         // is required and seen; a client without one is refused and the handler hears why
         Asyncio.run(() -> {
-            SSLParameters need = requiringClientCertificates().sslParameters();
-            SSLContext server = requiringClientCertificates().ssl();
-            List<Object> outcomes = new java.util.ArrayList<>();
+            ServerOptions needCertificate = requiringClientCertificates();
+            List<Object> outcomes = new ArrayList<>();
             Future<Void> bothDone = getRunningLoop().createFuture();
             Server plain = Asyncio.startServer((r, w) -> {
                 r.readline();
                 try {
-                    w.startTls(server, need, null, 5, 5);
+                    w.startTls(needCertificate.ssl(), needCertificate.sslParameters(), null, 5, 5);
                     outcomes.add(w.getExtraInfo("peercert"));
                 } catch (SSLException refused) {
                     outcomes.add(refused);
