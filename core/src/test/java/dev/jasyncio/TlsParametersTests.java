@@ -205,7 +205,7 @@ class TlsParametersTests extends TlsTestCase {
     @Test
     void parametersOnlyWithSsl() throws Exception {
         Asyncio.run(() -> {
-            SSLParameters p = requiringClientCertificates().sslParameters();
+            SSLParameters p = needClientAuth();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Asyncio.startServer(
                     (r, w) -> { }, "127.0.0.1", 0, ServerOptions.defaults().withSslParameters(p)));
             assertEquals("sslParameters is only meaningful with ssl", e.getMessage());

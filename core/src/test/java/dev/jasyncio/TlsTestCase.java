@@ -40,8 +40,13 @@ abstract class TlsTestCase {
      * server context with {@code verify_mode = CERT_REQUIRED}).
      */
     static ServerOptions requiringClientCertificates() throws Exception {
-        SSLParameters needClientAuth = new SSLParameters();
-        needClientAuth.setNeedClientAuth(true);
-        return ServerOptions.defaults().withSsl(certs.serverContextTrustingCa()).withSslParameters(needClientAuth);
+        return ServerOptions.defaults().withSsl(certs.serverContextTrustingCa()).withSslParameters(needClientAuth());
+    }
+
+    /** Parameters that make a TLS server require a client certificate. */
+    static SSLParameters needClientAuth() {
+        SSLParameters p = new SSLParameters();
+        p.setNeedClientAuth(true);
+        return p;
     }
 }
